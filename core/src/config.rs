@@ -1,0 +1,427 @@
+//! Secret keys, environments and base URLs.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use core::fmt;
+use core::str::FromStr;
+
+use crate::error::InvalidInput;
+
+/// The user agent sent with every request.
+pub const USER_AGENT: &str = concat!("checkout-sdk-rust/", env!("CARGO_PKG_VERSION"));
+
+/// Which of Checkout.com's two key formats a secret key has; decides the `Authorization` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyKind {
+    /// `sk_test_<uuid>` (sandbox) or `sk_<uuid>` (production): sent raw in `Authorization`.
+    Legacy,
+    /// `sk_sbox_<base32>` (sandbox) or `sk_<base32>` (production): sent as `Bearer <key>`.
+    Bearer,
+}
+
+/// A secret API key, checked against both known formats.
+///
+/// `Debug` and `Display` show only the key's kind and prefix, never the key.
+///
+/// ```
+/// use checkout_core::config::{KeyKind, SecretKey};
+///
+/// let key: SecretKey = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e".parse().unwrap();
+/// assert_eq!(key.kind(), KeyKind::Bearer);
+/// assert!(key.is_sandbox());
+/// assert!(!format!("{key:?}").contains("m73dzbpy"));
+/// assert!("not-a-key".parse::<SecretKey>().is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKey {
+    value: String,
+    kind: KeyKind,
+    sandbox: bool,
+}
+
+fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+fn is_base32_key_body(s: &str) -> bool {
+    let b = s.as_bytes();
+    // New-style keys end in a check character that may be one of `*#$=`.
+    let body = match b.split_last() {
+        Some((last, body)) if matches!(last, b'*' | b'#' | b'$' | b'=') => body,
+        _ => b,
+    };
+    (26..=27).contains(&body.len()) && body.iter().all(|c| matches!(c, b'a'..=b'z' | b'2'..=b'7'))
+}
+
+impl SecretKey {
+    /// Checks `key` against both formats.
+    pub fn new(key: impl Into<String>) -> Result<Self, InvalidInput> {
+        let value: String = key.into();
+        let trimmed = value.trim();
+        if trimmed.len() != value.len() {
+            return Err(InvalidInput::SecretKey("the key has surrounding whitespace"));
+        }
+        let (kind, sandbox) = if let Some(rest) = value.strip_prefix("sk_test_") {
+            if !is_uuid(rest) {
+                return Err(InvalidInput::SecretKey("an sk_test_ key must be followed by a UUID"));
+            }
+            (KeyKind::Legacy, true)
+        } else if let Some(rest) = value.strip_prefix("sk_sbox_") {
+            if !is_base32_key_body(rest) {
+                return Err(InvalidInput::SecretKey("an sk_sbox_ key must be followed by 26-27 base32 characters"));
+            }
+            (KeyKind::Bearer, true)
+        } else if let Some(rest) = value.strip_prefix("sk_") {
+            if is_uuid(rest) {
+                (KeyKind::Legacy, false)
+            } else if is_base32_key_body(rest) {
+                (KeyKind::Bearer, false)
+            } else {
+                return Err(InvalidInput::SecretKey(
+                    "an sk_ key must be followed by a UUID or 26-27 base32 characters",
+                ));
+            }
+        } else {
+            return Err(InvalidInput::SecretKey(
+                "secret keys start with sk_ (public pk_ keys cannot request payments)",
+            ));
+        };
+        Ok(SecretKey { value, kind, sandbox })
+    }
+
+    /// Which format the key has.
+    pub fn kind(&self) -> KeyKind {
+        self.kind
+    }
+
+    /// Whether the key is a sandbox key (`sk_test_` or `sk_sbox_`).
+    pub fn is_sandbox(&self) -> bool {
+        self.sandbox
+    }
+
+    /// The `Authorization` header value for this key.
+    pub fn authorization(&self) -> String {
+        match self.kind {
+            KeyKind::Legacy => self.value.clone(),
+            KeyKind::Bearer => format!("Bearer {}", self.value),
+        }
+    }
+
+    /// The key itself. Handle with care: never log it.
+    pub fn expose(&self) -> &str {
+        &self.value
+    }
+
+    fn prefix(&self) -> &'static str {
+        match (self.kind, self.sandbox) {
+            (KeyKind::Legacy, true) => "sk_test_",
+            (KeyKind::Bearer, true) => "sk_sbox_",
+            _ => "sk_",
+        }
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretKey({:?}, \"{}<redacted>\")", self.kind, self.prefix())
+    }
+}
+
+impl fmt::Display for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}<redacted>", self.prefix())
+    }
+}
+
+impl FromStr for SecretKey {
+    type Err = InvalidInput;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SecretKey::new(s)
+    }
+}
+
+/// An absolute base URL, always ending in `/`.
+///
+/// Plain `http://` is accepted only for loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`), for
+/// local servers such as the sandbox simulator; real traffic is HTTPS only.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    /// Parses and checks a base URL.
+    pub fn parse(url: &str) -> Result<Self, InvalidInput> {
+        let bad = |why: &str| InvalidInput::BaseUrl(format!("{why}: {url:?}"));
+        let (scheme, rest) = url.split_once("://").ok_or_else(|| bad("missing scheme"))?;
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if authority.is_empty() || authority.contains('@') || authority.contains(char::is_whitespace) {
+            return Err(bad("missing or invalid host"));
+        }
+        if rest.contains(['?', '#']) {
+            return Err(bad("a base URL cannot have a query or fragment"));
+        }
+        match scheme {
+            "https" => {}
+            "http" if is_loopback_authority(authority) => {}
+            "http" => return Err(bad("plain http is only allowed to loopback hosts; use https")),
+            _ => return Err(bad("the scheme must be https")),
+        }
+        let mut s = url.to_string();
+        if !s.ends_with('/') {
+            s.push('/');
+        }
+        Ok(BaseUrl(s))
+    }
+
+    /// The URL, ending in `/`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the URL uses plain HTTP (only possible for loopback hosts).
+    pub fn is_plain_http(&self) -> bool {
+        self.0.starts_with("http://")
+    }
+}
+
+/// Whether a URL authority (`host[:port]`) names a loopback host.
+pub fn is_loopback_authority(authority: &str) -> bool {
+    let host = if let Some(rest) = authority.strip_prefix('[') {
+        rest.split(']').next().unwrap_or_default()
+    } else {
+        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+    };
+    if host.eq_ignore_ascii_case("localhost") || host == "::1" {
+        return true;
+    }
+    let mut parts = host.split('.');
+    parts.next() == Some("127") && {
+        let rest: alloc::vec::Vec<&str> = parts.collect();
+        rest.len() == 3 && rest.iter().all(|p| p.parse::<u8>().is_ok())
+    }
+}
+
+impl fmt::Debug for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where requests go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `https://api.sandbox.checkout.com/`
+    Sandbox,
+    /// `https://api.checkout.com/`
+    Production,
+    /// Any other base URL: a proxy, or a local simulator.
+    Custom(BaseUrl),
+}
+
+impl Environment {
+    /// The base URL of the sandbox.
+    pub const SANDBOX_URL: &'static str = "https://api.sandbox.checkout.com/";
+    /// The base URL of production.
+    pub const PRODUCTION_URL: &'static str = "https://api.checkout.com/";
+
+    /// The base URL, ending in `/`.
+    pub fn base_url(&self) -> &str {
+        match self {
+            Environment::Sandbox => Self::SANDBOX_URL,
+            Environment::Production => Self::PRODUCTION_URL,
+            Environment::Custom(url) => url.as_str(),
+        }
+    }
+
+    /// A custom base URL, checked.
+    pub fn custom(url: &str) -> Result<Self, InvalidInput> {
+        BaseUrl::parse(url).map(Environment::Custom)
+    }
+}
+
+impl FromStr for Environment {
+    type Err = InvalidInput;
+    /// `sandbox` or `production` (case-insensitive), or an absolute URL.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("sandbox") {
+            Ok(Environment::Sandbox)
+        } else if s.eq_ignore_ascii_case("production") || s.eq_ignore_ascii_case("live") {
+            Ok(Environment::Production)
+        } else if s.contains("://") {
+            Environment::custom(s)
+        } else {
+            Err(InvalidInput::BaseUrl(format!("unknown environment {s:?}: use sandbox, production or a URL")))
+        }
+    }
+}
+
+/// Everything the operations need to build a request: key, environment and user agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    secret_key: SecretKey,
+    environment: Environment,
+    user_agent: String,
+}
+
+impl Config {
+    /// A configuration for `environment` with `secret_key`.
+    pub fn new(secret_key: SecretKey, environment: Environment) -> Self {
+        Config { secret_key, environment, user_agent: USER_AGENT.to_string() }
+    }
+
+    /// A sandbox configuration.
+    pub fn sandbox(secret_key: SecretKey) -> Self {
+        Self::new(secret_key, Environment::Sandbox)
+    }
+
+    /// A production configuration.
+    pub fn production(secret_key: SecretKey) -> Self {
+        Self::new(secret_key, Environment::Production)
+    }
+
+    /// Appends `product/version` to the user agent (e.g. your application's name).
+    #[must_use]
+    pub fn with_user_agent_suffix(mut self, suffix: &str) -> Self {
+        self.user_agent.push(' ');
+        self.user_agent.push_str(suffix);
+        self
+    }
+
+    /// The secret key.
+    pub fn secret_key(&self) -> &SecretKey {
+        &self.secret_key
+    }
+
+    /// The environment.
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+
+    /// The user agent, `checkout-sdk-rust/<version>` by default.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    /// The absolute URL of `path` (which must not start with `/`).
+    pub fn url(&self, path: &str) -> String {
+        let mut url = String::with_capacity(self.environment.base_url().len() + path.len());
+        url.push_str(self.environment.base_url());
+        url.push_str(path);
+        url
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NEW_SBOX: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
+
+    #[test]
+    fn both_key_kinds_give_their_authorization_header() {
+        let cases = [
+            (
+                "sk_test_fde517a8-3f01-41ef-b4bd-4282384b0a64",
+                KeyKind::Legacy,
+                true,
+                "sk_test_fde517a8-3f01-41ef-b4bd-4282384b0a64",
+            ),
+            (
+                "sk_fde517a8-3f01-41ef-b4bd-4282384b0a64",
+                KeyKind::Legacy,
+                false,
+                "sk_fde517a8-3f01-41ef-b4bd-4282384b0a64",
+            ),
+            (NEW_SBOX, KeyKind::Bearer, true, "Bearer sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e"),
+            (
+                "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4#",
+                KeyKind::Bearer,
+                true,
+                "Bearer sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4#",
+            ),
+            ("sk_m73dzbpy7cf3gfd46xr4yj5xo4e", KeyKind::Bearer, false, "Bearer sk_m73dzbpy7cf3gfd46xr4yj5xo4e"),
+        ];
+        for (raw, kind, sandbox, header) in cases {
+            let key = SecretKey::new(raw).unwrap_or_else(|e| panic!("{raw}: {e}"));
+            assert_eq!(key.kind(), kind, "{raw}");
+            assert_eq!(key.is_sandbox(), sandbox, "{raw}");
+            assert_eq!(key.authorization(), header);
+        }
+    }
+
+    #[test]
+    fn invalid_keys_are_rejected_without_echoing_them() {
+        for raw in [
+            "",
+            "pk_test_fde517a8-3f01-41ef-b4bd-4282384b0a64",
+            "sk_test_nothex",
+            "sk_sbox_short",
+            "sk_sbox_M73DZBPY7CF3GFD46XR4YJ5XO4E",
+            " sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e",
+            "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e0189",
+            "sk_test_fde517a8_3f01_41ef_b4bd_4282384b0a64",
+        ] {
+            let err = SecretKey::new(raw).expect_err(raw);
+            let text = alloc::format!("{err} {err:?}");
+            assert!(raw.len() < 8 || !text.contains(&raw[8..]), "{text}");
+        }
+    }
+
+    #[test]
+    fn debug_and_display_hide_the_key() {
+        let key = SecretKey::new(NEW_SBOX).unwrap();
+        let config = Config::sandbox(key.clone());
+        for text in [alloc::format!("{key:?}"), alloc::format!("{key}"), alloc::format!("{config:?}")] {
+            assert!(!text.contains("m73dzbpy7cf3gfd46xr4yj5xo4e"), "{text}");
+        }
+    }
+
+    #[test]
+    fn base_urls_allow_http_only_to_loopback() {
+        for ok in [
+            "https://api.example.com",
+            "http://127.0.0.1:8080",
+            "http://localhost:1/",
+            "http://[::1]:80",
+            "https://10.0.0.1/x",
+        ] {
+            let url = BaseUrl::parse(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+            assert!(url.as_str().ends_with('/'));
+        }
+        for bad in [
+            "http://api.example.com",
+            "http://127.0.0.1.evil.com",
+            "ftp://x",
+            "api.checkout.com",
+            "https://",
+            "https://user@host/",
+            "https://h/?q=1",
+            "http://128.0.0.1",
+        ] {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn environments_have_their_base_urls() {
+        assert_eq!("sandbox".parse::<Environment>().unwrap().base_url(), "https://api.sandbox.checkout.com/");
+        assert_eq!("PRODUCTION".parse::<Environment>().unwrap().base_url(), "https://api.checkout.com/");
+        assert_eq!("http://127.0.0.1:9".parse::<Environment>().unwrap().base_url(), "http://127.0.0.1:9/");
+        assert!("staging".parse::<Environment>().is_err());
+        let config = Config::sandbox(SecretKey::new(NEW_SBOX).unwrap());
+        assert_eq!(config.url("payments"), "https://api.sandbox.checkout.com/payments");
+        assert!(config.user_agent().starts_with("checkout-sdk-rust/"));
+    }
+}

@@ -1,0 +1,346 @@
+//! The seam between the sans-IO core and any I/O stack.
+//!
+//! The core builds [`HttpRequest`] values and interprets [`HttpResponse`] values; an
+//! [`HttpTransport`] moves them over the wire. A transport is one async method, so a new HTTP
+//! stack (hyper, an embedded TCP stack, a test fake) is a few lines of glue.
+//!
+//! Waiting between retries is the other thing the core cannot do on its own: a [`Sleeper`]
+//! supplies it.
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use core::time::Duration;
+
+use async_trait::async_trait;
+
+/// The HTTP methods the Payments API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Method {
+    /// `GET`: reads; always safe to retry.
+    Get,
+    /// `POST`: creates payments and actions; retried only with an idempotency key.
+    Post,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Header names compared case-insensitively, values kept in insertion order.
+///
+/// `Debug` never shows the value of `Authorization` (it carries the secret key).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Headers {
+    entries: Vec<(String, String)>,
+}
+
+/// Header names whose values are secret and never printed or recorded.
+pub const SENSITIVE_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie"];
+
+/// Whether a header's value must never be printed or recorded.
+pub fn is_sensitive_header(name: &str) -> bool {
+    SENSITIVE_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name))
+}
+
+impl Headers {
+    /// An empty header list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The first value of `name` (case-insensitive).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.entries.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Whether `name` is present (case-insensitive).
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Sets `name` to `value`, replacing every earlier value of that name.
+    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        let name = name.into();
+        self.entries.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        self.entries.push((name, value.into()));
+    }
+
+    /// Adds a value for `name`, keeping earlier ones.
+    pub fn append(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.entries.push((name.into(), value.into()));
+    }
+
+    /// Removes every value of `name`.
+    pub fn remove(&mut self, name: &str) {
+        self.entries.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    }
+
+    /// All `(name, value)` pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// The number of header lines.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no headers.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl fmt::Debug for Headers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.iter() {
+            if is_sensitive_header(name) {
+                map.entry(&name, &"<redacted>");
+            } else {
+                map.entry(&name, &value);
+            }
+        }
+        map.finish()
+    }
+}
+
+impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Headers {
+    fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
+        Headers { entries: iter.into_iter().map(|(n, v)| (n.into(), v.into())).collect() }
+    }
+}
+
+/// An HTTP request built by the core, ready for a transport to send.
+///
+/// `Debug` shows the method, URL, headers (without secrets) and the body's length only: request
+/// bodies can hold card numbers.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// The method.
+    pub method: Method,
+    /// The absolute URL, e.g. `https://api.sandbox.checkout.com/payments`.
+    pub url: String,
+    /// Request headers, including `Authorization`.
+    pub headers: Headers,
+    /// The body (JSON for `POST`, empty for `GET`).
+    pub body: Vec<u8>,
+    /// The most this attempt may take, as the core's retry budget allows. A transport should use
+    /// the smaller of this and its own timeout; `None` means the transport's own.
+    pub timeout: Option<Duration>,
+}
+
+impl HttpRequest {
+    /// The path and query of [`url`](Self::url) (`/payments/pay_...`), or `/` when it has none.
+    pub fn path(&self) -> &str {
+        let after_scheme = self.url.find("://").map_or(0, |i| i + 3);
+        let rest = &self.url[after_scheme..];
+        rest.find('/').map_or("/", |i| &rest[i..])
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &self.headers)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// An HTTP response as a transport received it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Response headers.
+    pub headers: Headers,
+    /// The whole body.
+    pub body: Vec<u8>,
+    /// How long the exchange took, if the transport measured it (the core has no clock).
+    pub elapsed: Option<Duration>,
+}
+
+impl HttpResponse {
+    /// A response with a status and body, no headers and no timing.
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        HttpResponse { status, headers: Headers::new(), body: body.into(), elapsed: None }
+    }
+
+    /// Adds a header (builder style).
+    #[must_use]
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.append(name, value);
+        self
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .field("elapsed", &self.elapsed)
+            .finish()
+    }
+}
+
+/// How far a failed exchange got: what the caller needs to know whether a payment might exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The request never left: DNS, connect or TLS failed, or the request was refused locally.
+    /// Nothing reached the server.
+    NotSent,
+    /// No complete response arrived within the timeout. The server may have processed it.
+    TimedOut,
+    /// The connection failed after the request was (possibly) written: reset, closed mid-body.
+    /// The server may have processed it.
+    Interrupted,
+    /// The response body was larger than the transport's cap. The server processed the request.
+    BodyTooLarge,
+}
+
+/// A failure to exchange a request and response; carries no secret and no body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+    elapsed: Option<Duration>,
+}
+
+impl TransportError {
+    /// A transport error of `kind` with a human-readable `message` (no secrets, no bodies).
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        TransportError { kind, message: message.into(), elapsed: None }
+    }
+
+    /// The request never reached the server.
+    pub fn not_sent(message: impl Into<String>) -> Self {
+        Self::new(TransportErrorKind::NotSent, message)
+    }
+
+    /// No response within `after`.
+    pub fn timed_out(after: Duration) -> Self {
+        let mut e = Self::new(TransportErrorKind::TimedOut, "no response before the timeout");
+        e.elapsed = Some(after);
+        e
+    }
+
+    /// The connection failed after the request may have been sent.
+    pub fn interrupted(message: impl Into<String>) -> Self {
+        Self::new(TransportErrorKind::Interrupted, message)
+    }
+
+    /// Records how long the failed attempt took.
+    #[must_use]
+    pub fn with_elapsed(mut self, elapsed: Duration) -> Self {
+        self.elapsed = Some(elapsed);
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// The human-readable description.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// How long the attempt took before failing, if measured.
+    pub fn elapsed(&self) -> Option<Duration> {
+        self.elapsed
+    }
+
+    /// Whether the server may have received (and acted on) the request.
+    pub fn may_have_been_sent(&self) -> bool {
+        !matches!(self.kind, TransportErrorKind::NotSent)
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TransportErrorKind::NotSent => "request not sent",
+            TransportErrorKind::TimedOut => "timed out",
+            TransportErrorKind::Interrupted => "connection failed after sending",
+            TransportErrorKind::BodyTooLarge => "response body too large",
+        };
+        write!(f, "{what}: {}", self.message)
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for TransportError {}
+
+/// Sends one HTTP request and returns its response.
+///
+/// Implementations must not retry on their own (the client's retry policy decides, with
+/// idempotency keys), must report failures with the right [`TransportErrorKind`], and should fill
+/// in [`HttpResponse::elapsed`] when they have a clock.
+///
+/// ```
+/// use checkout_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
+///
+/// struct Canned;
+///
+/// #[async_trait::async_trait]
+/// impl HttpTransport for Canned {
+///     async fn send(&self, _request: HttpRequest) -> Result<HttpResponse, TransportError> {
+///         Ok(HttpResponse::new(404, Vec::new()))
+///     }
+/// }
+/// ```
+#[async_trait]
+pub trait HttpTransport: Send + Sync {
+    /// Sends `request` and waits for the whole response.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+}
+
+#[async_trait]
+impl<T: HttpTransport + ?Sized> HttpTransport for alloc::sync::Arc<T> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(request).await
+    }
+}
+
+#[async_trait]
+impl<T: HttpTransport + ?Sized> HttpTransport for Box<T> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(request).await
+    }
+}
+
+/// Waits for a while; the core's only way to pause between retries (it has no clock).
+#[async_trait]
+pub trait Sleeper: Send + Sync {
+    /// Completes after `duration`.
+    async fn sleep(&self, duration: Duration);
+}
+
+/// A source of random numbers for idempotency keys and retry jitter.
+pub trait Randomness: Send + Sync {
+    /// A uniformly random `u64`.
+    fn next_u64(&self) -> u64;
+}
