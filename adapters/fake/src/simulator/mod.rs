@@ -1,0 +1,1 @@
+//! The sandbox simulator (in progress).
