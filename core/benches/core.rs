@@ -1,1 +1,2 @@
+//! Benchmarks (in progress).
 fn main() {}

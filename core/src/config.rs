@@ -53,7 +53,7 @@ fn is_base32_key_body(s: &str) -> bool {
     let b = s.as_bytes();
     // New-style keys end in a check character that may be one of `*#$=`.
     let body = match b.split_last() {
-        Some((last, body)) if matches!(last, b'*' | b'#' | b'$' | b'=') => body,
+        Some((b'*' | b'#' | b'$' | b'=', body)) => body,
         _ => b,
     };
     (26..=27).contains(&body.len()) && body.iter().all(|c| matches!(c, b'a'..=b'z' | b'2'..=b'7'))

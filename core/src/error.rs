@@ -376,7 +376,8 @@ mod tests {
 
     #[test]
     fn statuses_map_to_distinct_kinds() {
-        let cases: &[(u16, fn(&Error) -> bool, bool)] = &[
+        type Case = (u16, fn(&Error) -> bool, bool);
+        let cases: &[Case] = &[
             (401, |e| matches!(e, Error::Authentication(_)), false),
             (403, |e| matches!(e, Error::NotAllowed(_)), false),
             (404, |e| matches!(e, Error::NotFound(_)), false),

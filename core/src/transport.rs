@@ -291,8 +291,7 @@ impl fmt::Display for TransportError {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for TransportError {}
+impl core::error::Error for TransportError {}
 
 /// Sends one HTTP request and returns its response.
 ///
@@ -343,4 +342,42 @@ pub trait Sleeper: Send + Sync {
 pub trait Randomness: Send + Sync {
     /// A uniformly random `u64`.
     fn next_u64(&self) -> u64;
+}
+
+/// An OS-seeded random source (std's `RandomState`, SipHash over a counter): unpredictable
+/// idempotency keys and jitter with no extra dependency.
+#[cfg(feature = "std")]
+#[derive(Debug)]
+pub struct StdRandomness {
+    state: std::collections::hash_map::RandomState,
+    counter: core::sync::atomic::AtomicU64,
+}
+
+#[cfg(feature = "std")]
+impl StdRandomness {
+    /// A new, randomly keyed source.
+    pub fn new() -> Self {
+        StdRandomness {
+            state: std::collections::hash_map::RandomState::new(),
+            counter: core::sync::atomic::AtomicU64::new(0),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl Default for StdRandomness {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(feature = "std")]
+impl Randomness for StdRandomness {
+    fn next_u64(&self) -> u64 {
+        use core::hash::{BuildHasher, Hasher};
+        let n = self.counter.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+        let mut hasher = self.state.build_hasher();
+        hasher.write_u64(n);
+        hasher.finish()
+    }
 }

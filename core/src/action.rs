@@ -1,0 +1,113 @@
+//! Payment actions: the history of a payment, and the acknowledgement of a new action.
+
+use alloc::string::String;
+use core::fmt;
+
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
+
+use crate::id::ActionId;
+use crate::outcome::ResponseCode;
+
+/// What an action did.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ActionType {
+    /// The authorisation.
+    Authorization,
+    /// A zero-amount card verification.
+    CardVerification,
+    /// A capture.
+    Capture,
+    /// A refund.
+    Refund,
+    /// A void.
+    Void,
+    /// An action type this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl ActionType {
+    /// Parses the API's text; unknown types are kept.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "Authorization" => ActionType::Authorization,
+            "Card Verification" => ActionType::CardVerification,
+            "Capture" => ActionType::Capture,
+            "Refund" => ActionType::Refund,
+            "Void" => ActionType::Void,
+            other => ActionType::Unknown(other.into()),
+        }
+    }
+
+    /// The API's text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ActionType::Authorization => "Authorization",
+            ActionType::CardVerification => "Card Verification",
+            ActionType::Capture => "Capture",
+            ActionType::Refund => "Refund",
+            ActionType::Void => "Void",
+            ActionType::Unknown(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for ActionType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ActionType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(ActionType::parse(&crate::lenient::opt_string(d)?.unwrap_or_default()))
+    }
+}
+
+/// One entry of `GET /payments/{id}/actions`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentAction {
+    /// `act_...`.
+    pub id: ActionId,
+    /// What the action did.
+    #[serde(rename = "type")]
+    pub action_type: ActionType,
+    /// When (ISO 8601).
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub processed_on: Option<String>,
+    /// Amount in minor units.
+    #[serde(default, deserialize_with = "crate::lenient::opt_u64")]
+    pub amount: Option<u64>,
+    /// Whether it was approved.
+    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    pub approved: Option<bool>,
+    /// Authorisation code.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub auth_code: Option<String>,
+    /// Response code.
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    pub response_code: Option<ResponseCode>,
+    /// Response summary.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub response_summary: Option<String>,
+    /// Your reference for the action.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub reference: Option<String>,
+    /// Your metadata for the action.
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// `202 Accepted` for a capture, refund or void: the action id and reference; the `payment`
+/// link leads back to the payment.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ActionAccepted {
+    /// `act_...` (the seed's `action.id`).
+    pub action_id: ActionId,
+    /// Your reference, echoed.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub reference: Option<String>,
+}

@@ -1,0 +1,363 @@
+//! The sans-IO operations: each API call as a value that builds an [`HttpRequest`] and parses
+//! an [`HttpResponse`]. No I/O, no clock, no randomness.
+//!
+//! The [`Client`](crate::client::Client) drives these through an [`HttpTransport`]; an embedded
+//! stack that cannot use async can drive them itself:
+//!
+//! ```
+//! use checkout_core::config::{Config, SecretKey};
+//! use checkout_core::id::PaymentRef;
+//! use checkout_core::operation::{GetPayment, Operation};
+//! use checkout_core::transport::HttpResponse;
+//!
+//! let config = Config::sandbox("sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e".parse().unwrap());
+//! let op = GetPayment::new("pay_mbabizu24mvu3mela5njyhpit4".parse::<PaymentRef>().unwrap());
+//! let request = op.build_request(&config).unwrap();
+//! assert_eq!(request.url, "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4");
+//!
+//! // ... send `request` with any HTTP stack, then:
+//! let response = HttpResponse::new(200, br#"{"id": "pay_mbabizu24mvu3mela5njyhpit4", "status": "Captured"}"#.to_vec());
+//! let payment = op.parse_response(response).unwrap();
+//! assert_eq!(payment.id, "pay_mbabizu24mvu3mela5njyhpit4");
+//! ```
+//!
+//! [`HttpTransport`]: crate::transport::HttpTransport
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::action::{ActionAccepted, PaymentAction};
+use crate::config::Config;
+use crate::error::{ApiError, DecodeError, DecodeErrorKind, Error, InvalidInput};
+use crate::id::{IdempotencyKey, PaymentId, PaymentRef};
+use crate::payment::Payment;
+use crate::request::{ActionRequest, PaymentRequest, VoidRequest};
+use crate::response::{HttpInfo, Response};
+use crate::transport::{Headers, HttpRequest, HttpResponse, Method};
+
+/// The idempotency header.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Cko-Idempotency-Key";
+
+/// One API call, without I/O.
+pub trait Operation {
+    /// What a successful call returns.
+    type Output;
+
+    /// The HTTP method.
+    fn method(&self) -> Method;
+
+    /// The path relative to the base URL, without a leading `/` (e.g. `payments/pay_x/captures`).
+    fn path(&self) -> String;
+
+    /// The JSON body, for `POST`s.
+    fn body(&self) -> Result<Option<Vec<u8>>, Error> {
+        Ok(None)
+    }
+
+    /// The idempotency key the caller chose, if any.
+    fn idempotency_key(&self) -> Option<&IdempotencyKey> {
+        None
+    }
+
+    /// The success statuses this operation expects; any other status is an error.
+    fn expected_statuses(&self) -> &'static [u16];
+
+    /// Turns a response with an expected status into the output.
+    fn parse_success(&self, response: HttpResponse) -> Result<Self::Output, Error>;
+
+    /// Builds the HTTP request: URL, `Authorization`, `User-Agent`, JSON body and headers.
+    fn build_request(&self, config: &Config) -> Result<HttpRequest, Error> {
+        let mut headers = Headers::new();
+        headers.insert("Authorization", config.secret_key().authorization());
+        headers.insert("User-Agent", config.user_agent());
+        headers.insert("Accept", "application/json");
+        let body = self.body()?;
+        if body.is_some() {
+            headers.insert("Content-Type", "application/json");
+        }
+        if let Some(key) = self.idempotency_key() {
+            headers.insert(IDEMPOTENCY_KEY_HEADER, key.as_str());
+        }
+        Ok(HttpRequest {
+            method: self.method(),
+            url: config.url(&self.path()),
+            headers,
+            body: body.unwrap_or_default(),
+            timeout: None,
+        })
+    }
+
+    /// Parses any response: an expected status into the output, anything else into an
+    /// [`Error`] carrying status, `error_type`, `error_codes`, request id and version.
+    fn parse_response(&self, response: HttpResponse) -> Result<Self::Output, Error> {
+        if self.expected_statuses().contains(&response.status) {
+            self.parse_success(response)
+        } else {
+            Err(parse_error(&response))
+        }
+    }
+}
+
+/// Turns an error response (any status) into an [`Error`]. Bodies are read leniently: an empty or
+/// non-JSON error body still gives the status, request id and version.
+pub fn parse_error(response: &HttpResponse) -> Error {
+    let body: Option<Value> = serde_json::from_slice(&response.body).ok();
+    let body = body.as_ref();
+    let request_id = response
+        .headers
+        .get("cko-request-id")
+        .or_else(|| body.and_then(|b| b.get("request_id")).and_then(Value::as_str))
+        .map(String::from);
+    let error_type = body.and_then(|b| b.get("error_type")).and_then(Value::as_str).map(String::from);
+    let error_codes = body
+        .and_then(|b| b.get("error_codes"))
+        .and_then(Value::as_array)
+        .map(|codes| codes.iter().filter_map(Value::as_str).map(String::from).collect())
+        .unwrap_or_default();
+    let retry_after =
+        response.headers.get("retry-after").and_then(|v| v.trim().parse::<u64>().ok()).map(Duration::from_secs);
+    Error::from_api(ApiError {
+        status: response.status,
+        error_type,
+        error_codes,
+        request_id,
+        api_version: response.headers.get("cko-version").map(String::from),
+        elapsed: response.elapsed,
+        retry_after,
+        attempts: 1,
+    })
+}
+
+fn decode_error(response: &HttpResponse, kind: DecodeErrorKind, detail: String) -> Error {
+    Error::Decode(Box::new(DecodeError {
+        kind,
+        status: response.status,
+        request_id: response.headers.get("cko-request-id").map(String::from),
+        detail,
+        elapsed: response.elapsed,
+    }))
+}
+
+/// Parses a success body into `T` plus the raw JSON and metadata.
+pub fn parse_typed<T: DeserializeOwned>(response: HttpResponse) -> Result<Response<T>, Error> {
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return Err(decode_error(&response, DecodeErrorKind::Empty, "expected a JSON body".into()));
+    }
+    // serde_json bounds nesting at 128 levels, so hostile depth is an error, not a stack overflow.
+    let body: Value = serde_json::from_slice(&response.body)
+        .map_err(|e| decode_error(&response, DecodeErrorKind::NotJson, e.to_string()))?;
+    let data =
+        T::deserialize(&body).map_err(|e| decode_error(&response, DecodeErrorKind::WrongShape, e.to_string()))?;
+    let info = HttpInfo::new(response.status, response.headers, response.elapsed, Some(&body));
+    Ok(Response::new(data, body, info))
+}
+
+fn json_body<T: Serialize>(value: &T) -> Result<Option<Vec<u8>>, Error> {
+    serde_json::to_vec(value)
+        .map(Some)
+        .map_err(|e| InvalidInput::Request(format!("cannot serialise the request: {e}")).into())
+}
+
+/// `POST /payments`: request a payment. `201` processed (approved or declined) or `202` pending.
+#[derive(Debug, Clone)]
+pub struct RequestPayment {
+    request: PaymentRequest,
+}
+
+impl RequestPayment {
+    /// The operation for `request`.
+    pub fn new(request: PaymentRequest) -> Self {
+        RequestPayment { request }
+    }
+}
+
+impl Operation for RequestPayment {
+    type Output = Response<Payment>;
+    fn method(&self) -> Method {
+        Method::Post
+    }
+    fn path(&self) -> String {
+        "payments".into()
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, Error> {
+        json_body(&self.request)
+    }
+    fn idempotency_key(&self) -> Option<&IdempotencyKey> {
+        self.request.idempotency_key.as_ref()
+    }
+    fn expected_statuses(&self) -> &'static [u16] {
+        &[201, 202]
+    }
+    fn parse_success(&self, response: HttpResponse) -> Result<Self::Output, Error> {
+        parse_typed(response)
+    }
+}
+
+/// `GET /payments/{id}`: a payment by `pay_` or `sid_` id. `200`.
+#[derive(Debug, Clone)]
+pub struct GetPayment {
+    id: PaymentRef,
+}
+
+impl GetPayment {
+    /// The operation for `id`.
+    pub fn new(id: impl Into<PaymentRef>) -> Self {
+        GetPayment { id: id.into() }
+    }
+}
+
+impl Operation for GetPayment {
+    type Output = Response<Payment>;
+    fn method(&self) -> Method {
+        Method::Get
+    }
+    fn path(&self) -> String {
+        format!("payments/{}", self.id)
+    }
+    fn expected_statuses(&self) -> &'static [u16] {
+        &[200]
+    }
+    fn parse_success(&self, response: HttpResponse) -> Result<Self::Output, Error> {
+        parse_typed(response)
+    }
+}
+
+/// `GET /payments/{id}/actions`: the payment's actions, newest first. `200`.
+#[derive(Debug, Clone)]
+pub struct GetPaymentActions {
+    id: PaymentId,
+}
+
+impl GetPaymentActions {
+    /// The operation for payment `id`.
+    pub fn new(id: PaymentId) -> Self {
+        GetPaymentActions { id }
+    }
+}
+
+impl Operation for GetPaymentActions {
+    type Output = Response<Vec<PaymentAction>>;
+    fn method(&self) -> Method {
+        Method::Get
+    }
+    fn path(&self) -> String {
+        format!("payments/{}/actions", self.id)
+    }
+    fn expected_statuses(&self) -> &'static [u16] {
+        &[200]
+    }
+    fn parse_success(&self, response: HttpResponse) -> Result<Self::Output, Error> {
+        parse_typed(response)
+    }
+}
+
+/// What a capture, refund or void does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ActionKind {
+    Capture,
+    Refund,
+}
+
+/// `POST /payments/{id}/captures`: capture all or part of an authorisation. `202`.
+#[derive(Debug, Clone)]
+pub struct CapturePayment(PaymentAct);
+
+/// `POST /payments/{id}/refunds`: refund all or part of a capture. `202`.
+#[derive(Debug, Clone)]
+pub struct RefundPayment(PaymentAct);
+
+#[derive(Debug, Clone)]
+struct PaymentAct {
+    id: PaymentId,
+    kind: ActionKind,
+    request: ActionRequest,
+}
+
+impl CapturePayment {
+    /// Captures `request.amount` (all when `None`) of payment `id`.
+    pub fn new(id: PaymentId, request: ActionRequest) -> Self {
+        CapturePayment(PaymentAct { id, kind: ActionKind::Capture, request })
+    }
+}
+
+impl RefundPayment {
+    /// Refunds `request.amount` (all when `None`) of payment `id`.
+    pub fn new(id: PaymentId, request: ActionRequest) -> Self {
+        RefundPayment(PaymentAct { id, kind: ActionKind::Refund, request })
+    }
+}
+
+macro_rules! action_operation {
+    ($ty:ty) => {
+        impl Operation for $ty {
+            type Output = Response<ActionAccepted>;
+            fn method(&self) -> Method {
+                Method::Post
+            }
+            fn path(&self) -> String {
+                let segment = match self.0.kind {
+                    ActionKind::Capture => "captures",
+                    ActionKind::Refund => "refunds",
+                };
+                format!("payments/{}/{segment}", self.0.id)
+            }
+            fn body(&self) -> Result<Option<Vec<u8>>, Error> {
+                json_body(&self.0.request)
+            }
+            fn idempotency_key(&self) -> Option<&IdempotencyKey> {
+                self.0.request.idempotency_key.as_ref()
+            }
+            fn expected_statuses(&self) -> &'static [u16] {
+                &[202]
+            }
+            fn parse_success(&self, response: HttpResponse) -> Result<Self::Output, Error> {
+                parse_typed(response)
+            }
+        }
+    };
+}
+action_operation!(CapturePayment);
+action_operation!(RefundPayment);
+
+/// `POST /payments/{id}/voids`: cancel an authorisation before capture. `202`.
+#[derive(Debug, Clone)]
+pub struct VoidPayment {
+    id: PaymentId,
+    request: VoidRequest,
+}
+
+impl VoidPayment {
+    /// Voids payment `id`.
+    pub fn new(id: PaymentId, request: VoidRequest) -> Self {
+        VoidPayment { id, request }
+    }
+}
+
+impl Operation for VoidPayment {
+    type Output = Response<ActionAccepted>;
+    fn method(&self) -> Method {
+        Method::Post
+    }
+    fn path(&self) -> String {
+        format!("payments/{}/voids", self.id)
+    }
+    fn body(&self) -> Result<Option<Vec<u8>>, Error> {
+        json_body(&self.request)
+    }
+    fn idempotency_key(&self) -> Option<&IdempotencyKey> {
+        self.request.idempotency_key.as_ref()
+    }
+    fn expected_statuses(&self) -> &'static [u16] {
+        &[202]
+    }
+    fn parse_success(&self, response: HttpResponse) -> Result<Self::Output, Error> {
+        parse_typed(response)
+    }
+}

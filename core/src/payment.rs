@@ -1,0 +1,256 @@
+//! The payment as the API returns it (`201`, `202` and `GET`).
+
+use alloc::string::String;
+use core::fmt;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::currency::Currency;
+use crate::id::{ActionId, CustomerId, PaymentId, SourceId};
+use crate::outcome::{classify, Outcome, OutcomeFacts, ResponseCode};
+use crate::response::Response;
+
+/// A payment's status over its lifecycle.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentStatus {
+    /// Waiting for the customer (3DS, APM) or the processor.
+    Pending,
+    /// Authorised, not yet captured.
+    Authorized,
+    /// A zero-amount card verification succeeded.
+    CardVerified,
+    /// Fully captured.
+    Captured,
+    /// Partly captured.
+    PartiallyCaptured,
+    /// Fully refunded.
+    Refunded,
+    /// Partly refunded.
+    PartiallyRefunded,
+    /// Voided before capture.
+    Voided,
+    /// Declined.
+    Declined,
+    /// Cancelled.
+    Canceled,
+    /// Expired.
+    Expired,
+    /// Paid (APMs).
+    Paid,
+    /// A status this SDK version does not know, kept as sent.
+    Unknown(String),
+}
+
+impl PaymentStatus {
+    /// Parses the API's status text; unknown statuses are kept.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "Pending" => PaymentStatus::Pending,
+            "Authorized" => PaymentStatus::Authorized,
+            "Card Verified" => PaymentStatus::CardVerified,
+            "Captured" => PaymentStatus::Captured,
+            "Partially Captured" => PaymentStatus::PartiallyCaptured,
+            "Refunded" => PaymentStatus::Refunded,
+            "Partially Refunded" => PaymentStatus::PartiallyRefunded,
+            "Voided" => PaymentStatus::Voided,
+            "Declined" => PaymentStatus::Declined,
+            "Canceled" | "Cancelled" => PaymentStatus::Canceled,
+            "Expired" => PaymentStatus::Expired,
+            "Paid" => PaymentStatus::Paid,
+            other => PaymentStatus::Unknown(other.into()),
+        }
+    }
+
+    /// The API's text for the status.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentStatus::Pending => "Pending",
+            PaymentStatus::Authorized => "Authorized",
+            PaymentStatus::CardVerified => "Card Verified",
+            PaymentStatus::Captured => "Captured",
+            PaymentStatus::PartiallyCaptured => "Partially Captured",
+            PaymentStatus::Refunded => "Refunded",
+            PaymentStatus::PartiallyRefunded => "Partially Refunded",
+            PaymentStatus::Voided => "Voided",
+            PaymentStatus::Declined => "Declined",
+            PaymentStatus::Canceled => "Canceled",
+            PaymentStatus::Expired => "Expired",
+            PaymentStatus::Paid => "Paid",
+            PaymentStatus::Unknown(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for PaymentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentStatus {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = crate::lenient::opt_string(d)?.unwrap_or_default();
+        Ok(PaymentStatus::parse(&s))
+    }
+}
+
+/// The source of a processed payment, as returned (card data is only ever last4/bin).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SourceSummary {
+    /// `card`, `ideal`, ...
+    #[serde(default, rename = "type", deserialize_with = "crate::lenient::opt_string")]
+    pub source_type: Option<String>,
+    /// The reusable source id, `src_...`.
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    pub id: Option<SourceId>,
+    /// Last four digits of the card.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub last4: Option<String>,
+    /// First six digits of the card.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub bin: Option<String>,
+    /// Card scheme, e.g. `Visa`.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub scheme: Option<String>,
+    /// Expiry month.
+    #[serde(default, deserialize_with = "crate::lenient::opt_u64")]
+    pub expiry_month: Option<u64>,
+    /// Expiry year.
+    #[serde(default, deserialize_with = "crate::lenient::opt_u64")]
+    pub expiry_year: Option<u64>,
+    /// Card fingerprint.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub fingerprint: Option<String>,
+}
+
+/// The customer of a payment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct CustomerSummary {
+    /// `cus_...`.
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    pub id: Option<CustomerId>,
+    /// Email.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub email: Option<String>,
+    /// Name.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub name: Option<String>,
+}
+
+/// The risk assessment result.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct RiskResult {
+    /// Whether the payment was flagged by risk rules.
+    #[serde(default, deserialize_with = "crate::lenient::flag")]
+    pub flagged: bool,
+}
+
+/// The 3-D Secure result.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ThreeDsResult {
+    /// Whether the payment fell back to non-3DS (`attempt_n3d`).
+    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    pub downgraded: Option<bool>,
+    /// Enrolment: `Y`, `N` or `U`.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub enrolled: Option<String>,
+    /// Authentication result, when authenticated.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub authentication_response: Option<String>,
+    /// ECI.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub eci: Option<String>,
+}
+
+/// A payment: the typed fields the SDK relies on. Everything else is in the response's raw body.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Payment {
+    /// `pay_...`.
+    pub id: PaymentId,
+    /// The id of the action that produced this response.
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    pub action_id: Option<ActionId>,
+    /// Amount in minor units.
+    #[serde(default, deserialize_with = "crate::lenient::opt_u64")]
+    pub amount: Option<u64>,
+    /// Currency.
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    pub currency: Option<Currency>,
+    /// Whether the payment was approved (absent on pending payments).
+    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    pub approved: Option<bool>,
+    /// Status.
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    pub status: Option<PaymentStatus>,
+    /// Response code, e.g. `10000`.
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    pub response_code: Option<ResponseCode>,
+    /// Response summary, e.g. `Approved`.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub response_summary: Option<String>,
+    /// Authorisation code.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub auth_code: Option<String>,
+    /// When the payment was processed (ISO 8601).
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub processed_on: Option<String>,
+    /// When it was requested (ISO 8601; on `GET`).
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub requested_on: Option<String>,
+    /// Your reference.
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub reference: Option<String>,
+    /// The source.
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    pub source: Option<SourceSummary>,
+    /// The customer.
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    pub customer: Option<CustomerSummary>,
+    /// Risk assessment.
+    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    pub risk: Option<RiskResult>,
+    /// 3-D Secure result (`payment.three_ds.downgraded` is the seed's `payment.3ds.downgraded`).
+    #[serde(default, rename = "3ds", deserialize_with = "crate::lenient::opt")]
+    pub three_ds: Option<ThreeDsResult>,
+}
+
+impl Response<Payment> {
+    /// Whether the payment is pending: HTTP 202, or status `Pending`. Always check this first.
+    pub fn is_pending(&self) -> bool {
+        self.status() == 202 || self.data().status == Some(PaymentStatus::Pending)
+    }
+
+    /// Whether the customer must be redirected (there is a `redirect` link).
+    pub fn requires_redirect(&self) -> bool {
+        self.redirect_link().is_some()
+    }
+
+    /// Whether the payment was approved.
+    pub fn is_approved(&self) -> bool {
+        self.data().approved == Some(true)
+    }
+
+    /// Whether risk rules flagged the payment.
+    pub fn is_flagged(&self) -> bool {
+        self.data().risk.is_some_and(|r| r.flagged)
+    }
+
+    /// Pending (with redirect), approved, flagged or declined.
+    pub fn outcome(&self) -> Outcome {
+        let p = self.data();
+        classify(OutcomeFacts {
+            pending: self.is_pending(),
+            redirect: self.redirect_link(),
+            approved: self.is_approved(),
+            flagged: self.is_flagged(),
+            response_code: p.response_code.as_ref(),
+            response_summary: p.response_summary.as_deref(),
+        })
+    }
+}

@@ -1,0 +1,170 @@
+//! A typed response with its raw JSON body, HTTP metadata and links.
+//!
+//! Every successful call returns a [`Response<T>`]: `T`'s typed fields through `Deref`
+//! (`payment.id`), the raw body for everything else (`payment["source"]["type"]`,
+//! [`pointer`](Response::pointer)), and HTTP metadata ([`Response::http`]).
+
+use alloc::string::String;
+use core::ops::{Deref, Index};
+use core::time::Duration;
+
+use serde_json::Value;
+
+use crate::link::{Link, Links};
+use crate::transport::Headers;
+
+/// HTTP metadata of a response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HttpInfo {
+    /// The status code.
+    pub status: u16,
+    /// The headers.
+    pub headers: Headers,
+    /// How long the exchange took, as the transport measured it.
+    pub elapsed: Option<Duration>,
+    /// `Cko-Request-Id`, or the body's `request_id`.
+    pub request_id: Option<String>,
+    /// `Cko-Version`.
+    pub api_version: Option<String>,
+}
+
+impl HttpInfo {
+    /// Reads the metadata from a response's status and headers (and the body's `request_id` when
+    /// the header is missing).
+    pub fn new(status: u16, headers: Headers, elapsed: Option<Duration>, body: Option<&Value>) -> Self {
+        let request_id = headers
+            .get("cko-request-id")
+            .map(String::from)
+            .or_else(|| body.and_then(|b| b.get("request_id")).and_then(Value::as_str).map(String::from));
+        let api_version = headers.get("cko-version").map(String::from);
+        HttpInfo { status, headers, elapsed, request_id, api_version }
+    }
+}
+
+/// A typed response `T` with its raw body, HTTP metadata and links.
+///
+/// The body is immutable here; [`into_body`](Self::into_body) hands over an owned, mutable one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response<T> {
+    data: T,
+    body: Value,
+    http: HttpInfo,
+    links: Links,
+}
+
+impl<T> Response<T> {
+    /// Assembles a response (operations do this; tests and custom operations may too).
+    pub fn new(data: T, body: Value, http: HttpInfo) -> Self {
+        let links = Links::from_body(&body);
+        Response { data, body, http, links }
+    }
+
+    /// The typed data.
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    /// The typed data, without the body and metadata.
+    pub fn into_data(self) -> T {
+        self.data
+    }
+
+    /// The raw JSON body.
+    pub fn body(&self) -> &Value {
+        &self.body
+    }
+
+    /// The raw body, owned and mutable (add your own attributes).
+    pub fn into_body(self) -> Value {
+        self.body
+    }
+
+    /// A value inside the body by JSON pointer, e.g. `/source/billing_address/city`.
+    pub fn pointer(&self, pointer: &str) -> Option<&Value> {
+        self.body.pointer(pointer)
+    }
+
+    /// HTTP status, headers, elapsed time, request id and API version.
+    pub fn http(&self) -> &HttpInfo {
+        &self.http
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.http.status
+    }
+
+    /// `Cko-Request-Id` (or the body's `request_id`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.http.request_id.as_deref()
+    }
+
+    /// `Cko-Version`.
+    pub fn api_version(&self) -> Option<&str> {
+        self.http.api_version.as_deref()
+    }
+
+    /// All `_links`.
+    pub fn links(&self) -> &Links {
+        &self.links
+    }
+
+    /// The `self` link.
+    pub fn self_link(&self) -> Option<&Link> {
+        self.links.get("self")
+    }
+
+    /// Whether the `rel` link is present.
+    pub fn has_link(&self, rel: &str) -> bool {
+        self.links.contains(rel)
+    }
+
+    /// The `rel` link (href and title).
+    pub fn get_link(&self, rel: &str) -> Option<&Link> {
+        self.links.get(rel)
+    }
+
+    /// The `redirect` link: where to send the customer (3DS challenge, APM page).
+    pub fn redirect_link(&self) -> Option<&Link> {
+        self.links.get("redirect")
+    }
+
+    /// Whether the API offers a capture now.
+    pub fn can_capture(&self) -> bool {
+        self.has_link("capture")
+    }
+
+    /// Whether the API offers a void now.
+    pub fn can_void(&self) -> bool {
+        self.has_link("void")
+    }
+
+    /// Whether the API offers a refund now.
+    pub fn can_refund(&self) -> bool {
+        self.has_link("refund")
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.data
+    }
+}
+
+impl<T> Index<&str> for Response<T> {
+    type Output = Value;
+    /// `response["source"]["type"]`; `Null` when absent (never panics).
+    fn index(&self, key: &str) -> &Value {
+        &self.body[key]
+    }
+}
+
+impl<T> Index<usize> for Response<T> {
+    type Output = Value;
+    /// `actions[0]`; `Null` when absent (never panics).
+    fn index(&self, i: usize) -> &Value {
+        &self.body[i]
+    }
+}
