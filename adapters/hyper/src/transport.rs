@@ -1,0 +1,449 @@
+//! [`HyperTransport`]: the core's [`HttpTransport`] over hyper 1, hyper-util's pooled client and
+//! hyper-tls.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use checkout_core::config::is_loopback_authority;
+use checkout_core::transport::{
+    is_sensitive_header, Headers, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind,
+};
+use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, TRANSFER_ENCODING};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper_tls::HttpsConnector;
+use hyper_util::client::legacy::connect::{Connect, HttpConnector};
+use hyper_util::client::legacy::{Builder as ClientBuilder, Client, Error as ClientError};
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+
+/// Default limit on a whole exchange: connecting, sending, and reading the entire response body.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default limit on establishing a TCP connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default cap on a response body: 4 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// Default time an unused pooled connection is kept before it is closed.
+///
+/// Shorter than the 60 s idle timeout common on load balancers, so the pool rarely hands out a
+/// connection the far end is about to close.
+pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The connector [`HyperTransport::new`] uses: hyper-util's `HttpConnector` wrapped in hyper-tls
+/// (native TLS, TLS 1.2 or newer), which speaks both `https://` and plain `http://`.
+pub type DefaultConnector = HttpsConnector<HttpConnector>;
+
+/// An [`HttpTransport`] over hyper 1 with a pooled, keep-alive connection per host.
+///
+/// Cloning is cheap and clones share the connection pool, so make one transport and clone it
+/// wherever it is needed. It must be used inside a tokio runtime with the I/O and time drivers
+/// enabled (`#[tokio::main]` enables both).
+///
+/// For every request it:
+/// - refuses, before any I/O and as [`TransportErrorKind::NotSent`], URLs that are not `https://`
+///   unless they are plain `http://` to a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`),
+///   URLs with user info, and headers that are not valid HTTP;
+/// - limits the whole exchange (connect, send, and the entire body) to the smaller of its own
+///   timeout and [`HttpRequest::timeout`], failing with [`TransportErrorKind::TimedOut`];
+/// - reads at most [`max_body_bytes`](HyperTransportBuilder::max_body_bytes), failing with
+///   [`TransportErrorKind::BodyTooLarge`];
+/// - reports connect, DNS and TLS failures as [`TransportErrorKind::NotSent`], and any later
+///   failure (reset, connection closed before or during the body) as
+///   [`TransportErrorKind::Interrupted`];
+/// - records [`HttpResponse::elapsed`] (and the elapsed time on errors).
+///
+/// It never retries a request that may have reached the server, never follows redirects, and
+/// never puts header values or bodies into error messages.
+///
+/// The type parameter is the connector; it is [`DefaultConnector`] unless the transport was made
+/// with [`with_connector`](Self::with_connector) or [`from_client`](Self::from_client).
+pub struct HyperTransport<C = DefaultConnector> {
+    client: Client<C, Full<Bytes>>,
+    timeout: Duration,
+    max_body_bytes: usize,
+}
+
+impl<C: Clone> Clone for HyperTransport<C> {
+    fn clone(&self) -> Self {
+        HyperTransport { client: self.client.clone(), timeout: self.timeout, max_body_bytes: self.max_body_bytes }
+    }
+}
+
+impl<C> fmt::Debug for HyperTransport<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyperTransport")
+            .field("timeout", &self.timeout)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HyperTransport {
+    /// A transport with the default settings ([`DEFAULT_TIMEOUT`], [`DEFAULT_CONNECT_TIMEOUT`],
+    /// [`DEFAULT_MAX_BODY_BYTES`], [`DEFAULT_POOL_IDLE_TIMEOUT`]).
+    ///
+    /// # Panics
+    ///
+    /// If the system TLS library cannot be initialised (a broken OpenSSL installation, say); never
+    /// because of anything on the network. Use [`HyperTransportBuilder::try_build`] to get an
+    /// error instead.
+    pub fn new() -> Self {
+        Self::builder().build()
+    }
+
+    /// A builder for a transport with non-default settings.
+    pub fn builder() -> HyperTransportBuilder {
+        HyperTransportBuilder::default()
+    }
+}
+
+impl Default for HyperTransport {
+    /// Same as [`HyperTransport::new`] (and panics in the same case).
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<C> HyperTransport<C> {
+    /// A transport over a client the caller configured, with the default timeout and body cap
+    /// (change them with [`with_timeout`](Self::with_timeout) and
+    /// [`with_max_body_bytes`](Self::with_max_body_bytes)).
+    ///
+    /// The loopback-only rule for plain `http://` still applies. The client's own settings (pool,
+    /// connector timeouts) are used as they are. Build the client with a timer
+    /// (`pool_timer(TokioTimer::new())`) if it has a pool idle timeout, or idle connections are
+    /// never expired.
+    pub fn from_client(client: Client<C, Full<Bytes>>) -> Self {
+        HyperTransport { client, timeout: DEFAULT_TIMEOUT, max_body_bytes: DEFAULT_MAX_BODY_BYTES }
+    }
+
+    /// A transport with the default settings over a custom connector (a proxy, a different TLS
+    /// configuration, a test double). Same as
+    /// `HyperTransport::builder().build_with_connector(connector)`.
+    pub fn with_connector(connector: C) -> Self
+    where
+        C: Connect + Clone,
+    {
+        HyperTransportBuilder::default().build_with_connector(connector)
+    }
+
+    /// Replaces the limit on a whole exchange (connect, send, and reading the entire body).
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Replaces the cap on a response body.
+    #[must_use]
+    pub fn with_max_body_bytes(mut self, max_body_bytes: usize) -> Self {
+        self.max_body_bytes = max_body_bytes;
+        self
+    }
+
+    /// The limit on a whole exchange; a request's own [`HttpRequest::timeout`] can only shorten it.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The cap on a response body, in bytes.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
+    /// The underlying hyper-util client.
+    pub fn client(&self) -> &Client<C, Full<Bytes>> {
+        &self.client
+    }
+}
+
+impl<C> HyperTransport<C>
+where
+    C: Connect + Clone + Send + Sync + 'static,
+{
+    /// Sends the request and reads the whole body, without the overall timeout.
+    async fn exchange(&self, request: http::Request<Full<Bytes>>) -> Result<HttpResponse, TransportError> {
+        let response = self.client.request(request).await.map_err(request_failed)?;
+        let (parts, body) = response.into_parts();
+        let declared = parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > self.max_body_bytes as u64) {
+            return Err(body_too_large(self.max_body_bytes));
+        }
+        let body = read_body(body, self.max_body_bytes, declared).await?;
+        let headers = parts
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+            .collect::<Headers>();
+        Ok(HttpResponse { status: parts.status.as_u16(), headers, body, elapsed: None })
+    }
+}
+
+#[async_trait]
+impl<C> HttpTransport for HyperTransport<C>
+where
+    C: Connect + Clone + Send + Sync + 'static,
+{
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let started = Instant::now();
+        let budget = request.timeout.map_or(self.timeout, |t| t.min(self.timeout));
+        let outgoing = match to_hyper_request(request) {
+            Ok(outgoing) => outgoing,
+            Err(error) => return Err(error.with_elapsed(started.elapsed())),
+        };
+        if budget.is_zero() {
+            return Err(TransportError::not_sent("no time left to send the request (its timeout is zero)")
+                .with_elapsed(started.elapsed()));
+        }
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(TransportError::not_sent("HyperTransport must be used inside a tokio runtime")
+                .with_elapsed(started.elapsed()));
+        }
+        match tokio::time::timeout(budget, self.exchange(outgoing)).await {
+            Ok(Ok(mut response)) => {
+                response.elapsed = Some(started.elapsed());
+                Ok(response)
+            }
+            Ok(Err(error)) => Err(error.with_elapsed(started.elapsed())),
+            Err(_) => Err(TransportError::timed_out(started.elapsed())),
+        }
+    }
+}
+
+/// Settings for a [`HyperTransport`]; start from [`HyperTransport::builder`].
+///
+/// ```
+/// use std::time::Duration;
+/// use checkout_hyper::HyperTransport;
+///
+/// let transport = HyperTransport::builder()
+///     .timeout(Duration::from_secs(30))
+///     .connect_timeout(Duration::from_secs(5))
+///     .max_body_bytes(1024 * 1024)
+///     .build();
+/// assert_eq!(transport.timeout(), Duration::from_secs(30));
+/// ```
+#[derive(Debug, Clone)]
+pub struct HyperTransportBuilder {
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_body_bytes: usize,
+    pool_idle_timeout: Option<Duration>,
+    pool_max_idle_per_host: usize,
+}
+
+impl Default for HyperTransportBuilder {
+    fn default() -> Self {
+        HyperTransportBuilder {
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
+            pool_max_idle_per_host: usize::MAX,
+        }
+    }
+}
+
+impl HyperTransportBuilder {
+    /// The limit on a whole exchange: connecting, sending, and reading the entire response body
+    /// (default [`DEFAULT_TIMEOUT`]). A request's [`HttpRequest::timeout`] can only shorten it.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The limit on establishing a TCP connection (default [`DEFAULT_CONNECT_TIMEOUT`]), shared
+    /// evenly when a host resolves to several addresses. A connect that times out is reported as
+    /// [`TransportErrorKind::NotSent`]. Only applies to [`build`](Self::build) and
+    /// [`try_build`](Self::try_build): a custom connector brings its own.
+    #[must_use]
+    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
+        self.connect_timeout = connect_timeout;
+        self
+    }
+
+    /// The largest response body accepted, in bytes (default [`DEFAULT_MAX_BODY_BYTES`]); a
+    /// larger one fails with [`TransportErrorKind::BodyTooLarge`].
+    #[must_use]
+    pub fn max_body_bytes(mut self, max_body_bytes: usize) -> Self {
+        self.max_body_bytes = max_body_bytes;
+        self
+    }
+
+    /// How long an unused pooled connection is kept (default [`DEFAULT_POOL_IDLE_TIMEOUT`]);
+    /// `None` keeps idle connections until the server closes them.
+    #[must_use]
+    pub fn pool_idle_timeout(mut self, idle_timeout: impl Into<Option<Duration>>) -> Self {
+        self.pool_idle_timeout = idle_timeout.into();
+        self
+    }
+
+    /// The most idle connections kept per host (default: no limit); `0` disables reuse.
+    #[must_use]
+    pub fn pool_max_idle_per_host(mut self, max_idle: usize) -> Self {
+        self.pool_max_idle_per_host = max_idle;
+        self
+    }
+
+    /// Builds the transport over the [`DefaultConnector`].
+    ///
+    /// # Panics
+    ///
+    /// If the system TLS library cannot be initialised; [`try_build`](Self::try_build) returns
+    /// that as an error instead.
+    pub fn build(self) -> HyperTransport {
+        match self.try_build() {
+            Ok(transport) => transport,
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    /// Builds the transport over the [`DefaultConnector`], or says why TLS is unavailable.
+    pub fn try_build(self) -> Result<HyperTransport, BuildError> {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(self.connect_timeout));
+        let tls = native_tls::TlsConnector::builder()
+            .min_protocol_version(Some(native_tls::Protocol::Tlsv12))
+            .build()
+            .map_err(|error| BuildError(format!("could not initialise TLS: {error}")))?;
+        Ok(self.build_with_connector(HttpsConnector::from((http, tls.into()))))
+    }
+
+    /// Builds the transport over a custom connector, with these timeout, body-cap and pool
+    /// settings ([`connect_timeout`](Self::connect_timeout) is the connector's business).
+    pub fn build_with_connector<C>(self, connector: C) -> HyperTransport<C>
+    where
+        C: Connect + Clone,
+    {
+        let client = self.client_builder().build(connector);
+        HyperTransport { client, timeout: self.timeout, max_body_bytes: self.max_body_bytes }
+    }
+
+    fn client_builder(&self) -> ClientBuilder {
+        let mut builder = Client::builder(TokioExecutor::new());
+        builder
+            .pool_timer(TokioTimer::new())
+            .pool_idle_timeout(self.pool_idle_timeout)
+            .pool_max_idle_per_host(self.pool_max_idle_per_host);
+        builder
+    }
+}
+
+/// Why a [`HyperTransport`] could not be built (the system TLS library failed to initialise).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError(String);
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl StdError for BuildError {}
+
+/// Checks the URL and headers and builds hyper's request; every failure is `NotSent`.
+fn to_hyper_request(request: HttpRequest) -> Result<http::Request<Full<Bytes>>, TransportError> {
+    let HttpRequest { method, url, headers, body, .. } = request;
+    let uri: http::Uri = url.parse().map_err(|_| TransportError::not_sent(format!("invalid request URL {url:?}")))?;
+    let authority =
+        uri.authority().ok_or_else(|| TransportError::not_sent(format!("the request URL has no host: {url:?}")))?;
+    if authority.as_str().contains('@') {
+        return Err(TransportError::not_sent("request URLs with user info (user@host) are not supported"));
+    }
+    match uri.scheme_str() {
+        Some("https") => {}
+        Some("http") if is_loopback_authority(authority.host()) => {}
+        Some("http") => {
+            return Err(TransportError::not_sent(format!(
+                "plain http is only allowed to loopback hosts (localhost, 127.0.0.0/8, [::1]), not {:?}; use https",
+                authority.host()
+            )))
+        }
+        _ => return Err(TransportError::not_sent(format!("unsupported URL scheme in {url:?}; use https"))),
+    }
+    let method = http::Method::from_bytes(method.as_str().as_bytes())
+        .map_err(|_| TransportError::not_sent(format!("unsupported method {method}")))?;
+
+    let mut header_map = http::HeaderMap::with_capacity(headers.len() + 1);
+    for (name, value) in headers.iter() {
+        let header_name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| TransportError::not_sent(format!("invalid header name {name:?}")))?;
+        // The body is always sent whole, with its own length.
+        if header_name == CONTENT_LENGTH || header_name == TRANSFER_ENCODING {
+            continue;
+        }
+        // Never echo the value: it may be the secret key.
+        let mut header_value = HeaderValue::from_bytes(value.as_bytes())
+            .map_err(|_| TransportError::not_sent(format!("invalid value for header {header_name}")))?;
+        header_value.set_sensitive(is_sensitive_header(name));
+        header_map.append(header_name, header_value);
+    }
+    if !body.is_empty() || !(method == http::Method::GET || method == http::Method::HEAD) {
+        header_map.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
+    }
+
+    let mut outgoing = http::Request::new(Full::new(Bytes::from(body)));
+    *outgoing.method_mut() = method;
+    *outgoing.uri_mut() = uri;
+    *outgoing.headers_mut() = header_map;
+    Ok(outgoing)
+}
+
+/// Reads the whole body, failing as soon as it exceeds `max` bytes.
+async fn read_body(mut body: Incoming, max: usize, declared: Option<u64>) -> Result<Vec<u8>, TransportError> {
+    let capacity = declared.map_or(0, |n| usize::try_from(n).unwrap_or(max).min(max));
+    let mut collected = Vec::with_capacity(capacity);
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|error| {
+            TransportError::interrupted(format!("while reading the response body: {}", describe(&error)))
+        })?;
+        if let Ok(data) = frame.into_data() {
+            // `collected.len() <= max` always holds, so this cannot underflow.
+            if data.len() > max - collected.len() {
+                return Err(body_too_large(max));
+            }
+            collected.extend_from_slice(&data);
+        }
+    }
+    Ok(collected)
+}
+
+fn body_too_large(max: usize) -> TransportError {
+    TransportError::new(TransportErrorKind::BodyTooLarge, format!("response body exceeds {max} bytes"))
+}
+
+/// Classifies a failure before the response head arrived.
+fn request_failed(error: ClientError) -> TransportError {
+    // hyper-util's own text is just "client error (Kind)"; its cause says what happened.
+    let detail = match error.source() {
+        Some(cause) => describe(cause),
+        None => error.to_string(),
+    };
+    if error.is_connect() {
+        TransportError::not_sent(format!("could not connect: {detail}"))
+    } else {
+        TransportError::interrupted(detail)
+    }
+}
+
+/// An error and its causes, `outer: inner: ...`. hyper's, hyper-util's, native-tls's and the
+/// OS's messages carry no header values or bodies.
+fn describe(error: &(dyn StdError + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    for _ in 0..8 {
+        let Some(cause) = source else { break };
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
