@@ -1,1 +1,813 @@
-//! Cassettes (in progress).
+//! Record real traffic to a scrubbed JSON cassette, and replay it offline.
+//!
+//! A [`Recorder`] wraps any [`HttpTransport`] (say, the hyper transport pointed at the sandbox),
+//! forwards every request and keeps each exchange as an [`Interaction`]. [`Recorder::save`] writes
+//! them as a cassette file, which a [`Replayer`] later serves without a network.
+//!
+//! # Scrubbing
+//!
+//! Interactions are scrubbed as they are recorded, so secrets are never kept, even in memory:
+//! - sensitive headers ([`is_sensitive_header`](checkout_core::transport::is_sensitive_header):
+//!   `Authorization`, `Cookie`, ...) and any header value holding a secret key become `<redacted>`;
+//! - secret keys (`sk_...`) in URLs, bodies and error messages become `<redacted>`;
+//! - in JSON bodies, card numbers keep only their last four digits and CVVs become `***`
+//!   ([`redact_json`]); in other bodies, runs of 12-19 digits keep their last four
+//!   ([`redact_text`]).
+//!
+//! # Format
+//!
+//! A versioned, pretty-printed JSON document; header lists are sorted by name, JSON bodies are
+//! stored as JSON with sorted keys (other bodies as a string, an empty body as `null`), and
+//! timings are not stored, so recording the same exchanges twice gives byte-identical files:
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "interactions": [
+//!     {
+//!       "request": {
+//!         "method": "POST",
+//!         "url": "https://...",
+//!         "headers": [["Authorization", "<redacted>"]],
+//!         "body": {...}
+//!       },
+//!       "response": { "status": 201, "headers": [["Cko-Request-Id", "..."]], "body": {...} }
+//!     },
+//!     {
+//!       "request": { ... },
+//!       "error": { "kind": "timed_out", "message": "..." }
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! # Example
+//!
+//! ```
+//! use checkout_core::transport::{Headers, HttpRequest, HttpTransport, Method};
+//! use checkout_fake::cassette::{Cassette, Recorder, Replayer};
+//! use checkout_fake::recording::FakeTransport;
+//! use serde_json::json;
+//!
+//! let fake = FakeTransport::new();
+//! fake.push_json(200, json!({"id": "pay_1", "status": "Captured"}));
+//! let recorder = Recorder::new(fake);
+//! let request = HttpRequest {
+//!     method: Method::Get,
+//!     url: "https://api.sandbox.checkout.com/payments/pay_1".into(),
+//!     headers: [("Authorization", "Bearer sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e")].into_iter().collect(),
+//!     body: Vec::new(),
+//!     timeout: None,
+//! };
+//! # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+//! #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+//! # }
+//! let recorded = block_on(recorder.send(request.clone())).unwrap();
+//!
+//! let text = recorder.to_json_string().unwrap();
+//! assert!(!text.contains("m73dzbpy"));
+//!
+//! let replayer = Replayer::new(Cassette::from_json_str(&text).unwrap());
+//! let replayed = block_on(replayer.send(request)).unwrap();
+//! assert_eq!(replayed.status, recorded.status);
+//! replayer.assert_all_played();
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use async_trait::async_trait;
+use checkout_core::transport::{Headers, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::recording::{json_difference, redact_header_value, redact_json, redact_secret_keys, redact_text};
+
+/// The cassette format version this crate reads and writes.
+pub const CASSETTE_VERSION: u32 = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Scrubbing helpers
+// ---------------------------------------------------------------------------------------------
+
+/// Rebuilds objects with their keys inserted in sorted order, so the output is sorted even if
+/// serde_json's `preserve_order` feature is on somewhere in the build.
+fn sort_keys(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sort_keys(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sort_keys).collect()),
+        other => other,
+    }
+}
+
+/// A body as stored: `null` when empty, JSON (scrubbed) when it is a JSON object or array, else a
+/// (scrubbed, lossily decoded) string.
+fn store_body(body: &[u8]) -> Value {
+    if body.is_empty() {
+        return Value::Null;
+    }
+    if let Ok(value) = serde_json::from_slice::<Value>(body) {
+        if value.is_object() || value.is_array() {
+            return scrub_body(value);
+        }
+    }
+    Value::String(redact_text(&String::from_utf8_lossy(body)))
+}
+
+/// Scrubs a body already in stored form.
+fn scrub_body(value: Value) -> Value {
+    match value {
+        Value::String(text) => Value::String(redact_text(&text)),
+        mut value => {
+            redact_json(&mut value);
+            sort_keys(value)
+        }
+    }
+}
+
+/// The bytes a stored body stands for.
+fn body_bytes(body: &Value) -> Vec<u8> {
+    match body {
+        Value::Null => Vec::new(),
+        Value::String(text) => text.clone().into_bytes(),
+        other => other.to_string().into_bytes(),
+    }
+}
+
+/// Header pairs with values scrubbed, sorted by name (case-insensitive; stable for repeats).
+fn scrub_headers<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> =
+        headers.into_iter().map(|(name, value)| (name.to_string(), redact_header_value(name, value))).collect();
+    pairs.sort_by_key(|(name, _)| name.to_ascii_lowercase());
+    pairs
+}
+
+fn to_headers(pairs: &[(String, String)]) -> Headers {
+    pairs.iter().map(|(n, v)| (n.clone(), v.clone())).collect()
+}
+
+fn kind_name(kind: TransportErrorKind) -> &'static str {
+    match kind {
+        TransportErrorKind::NotSent => "not_sent",
+        TransportErrorKind::TimedOut => "timed_out",
+        TransportErrorKind::Interrupted => "interrupted",
+        TransportErrorKind::BodyTooLarge => "body_too_large",
+        // A kind newer than this crate: the conservative reading is "may have been sent".
+        _ => "interrupted",
+    }
+}
+
+fn kind_from_name(name: &str) -> Option<TransportErrorKind> {
+    match name {
+        "not_sent" => Some(TransportErrorKind::NotSent),
+        "timed_out" => Some(TransportErrorKind::TimedOut),
+        "interrupted" => Some(TransportErrorKind::Interrupted),
+        "body_too_large" => Some(TransportErrorKind::BodyTooLarge),
+        _ => None,
+    }
+}
+
+/// The path and query of a URL, without scheme and host.
+fn path_and_query(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[after_scheme..];
+    rest.find('/').map_or("/", |i| &rest[i..])
+}
+
+/// Shortens a text for an error message.
+fn abbreviate(text: &str) -> String {
+    const LIMIT: usize = 300;
+    match text.char_indices().nth(LIMIT) {
+        Some((cut, _)) => format!("{}... ({} bytes)", &text[..cut], text.len()),
+        None => text.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interactions
+// ---------------------------------------------------------------------------------------------
+
+/// A request as stored in a cassette (scrubbed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredRequest {
+    /// The method on the wire (`POST`).
+    pub method: String,
+    /// The absolute URL, secret keys redacted.
+    pub url: String,
+    /// `[name, value]` pairs sorted by name, sensitive values redacted.
+    pub headers: Vec<(String, String)>,
+    /// `null` for an empty body, JSON for a JSON object or array, else a string.
+    pub body: Value,
+}
+
+impl StoredRequest {
+    /// The scrubbed form of `request`.
+    pub fn from_http(request: &HttpRequest) -> Self {
+        StoredRequest {
+            method: request.method.as_str().to_string(),
+            url: redact_secret_keys(&request.url),
+            headers: scrub_headers(request.headers.iter()),
+            body: store_body(&request.body),
+        }
+    }
+
+    /// The URL's path and query (`/payments?reference=ORD-1`): what replay matches, with the
+    /// method and body, so a cassette recorded against one host replays against any.
+    pub fn path(&self) -> &str {
+        path_and_query(&self.url)
+    }
+
+    /// The headers as [`Headers`].
+    pub fn headers(&self) -> Headers {
+        to_headers(&self.headers)
+    }
+
+    /// The bytes the stored body stands for (compact JSON for JSON bodies).
+    pub fn body_bytes(&self) -> Vec<u8> {
+        body_bytes(&self.body)
+    }
+
+    fn scrub(&mut self) {
+        self.url = redact_secret_keys(&self.url);
+        self.headers = scrub_headers(self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        self.body = scrub_body(std::mem::take(&mut self.body));
+    }
+
+    fn describe(&self) -> String {
+        format!("{} {}", self.method, self.path())
+    }
+}
+
+/// A response as stored in a cassette (scrubbed; no timing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredResponse {
+    /// The status code.
+    pub status: u16,
+    /// `[name, value]` pairs sorted by name, sensitive values redacted.
+    pub headers: Vec<(String, String)>,
+    /// `null` for an empty body, JSON for a JSON object or array, else a string.
+    pub body: Value,
+}
+
+impl StoredResponse {
+    /// The scrubbed form of `response`.
+    pub fn from_http(response: &HttpResponse) -> Self {
+        StoredResponse {
+            status: response.status,
+            headers: scrub_headers(response.headers.iter()),
+            body: store_body(&response.body),
+        }
+    }
+
+    /// The response to replay (no `elapsed`).
+    pub fn to_http(&self) -> HttpResponse {
+        HttpResponse {
+            status: self.status,
+            headers: to_headers(&self.headers),
+            body: body_bytes(&self.body),
+            elapsed: None,
+        }
+    }
+
+    fn scrub(&mut self) {
+        self.headers = scrub_headers(self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        self.body = scrub_body(std::mem::take(&mut self.body));
+    }
+}
+
+/// A transport failure as stored in a cassette.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredFailure {
+    /// `not_sent`, `timed_out`, `interrupted` or `body_too_large`.
+    pub kind: String,
+    /// The error's message, scrubbed.
+    pub message: String,
+}
+
+impl StoredFailure {
+    /// The scrubbed form of `error`.
+    pub fn from_error(error: &TransportError) -> Self {
+        StoredFailure { kind: kind_name(error.kind()).to_string(), message: redact_text(error.message()) }
+    }
+
+    /// The error to replay. An unknown kind replays as
+    /// [`Interrupted`](TransportErrorKind::Interrupted) (the server may have got the request).
+    pub fn to_error(&self) -> TransportError {
+        let kind = kind_from_name(&self.kind).unwrap_or(TransportErrorKind::Interrupted);
+        TransportError::new(kind, self.message.clone())
+    }
+}
+
+/// How a recorded exchange ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A response arrived.
+    Response(StoredResponse),
+    /// The transport failed.
+    Error(StoredFailure),
+}
+
+impl Outcome {
+    /// The scrubbed form of a transport's result.
+    pub fn from_result(result: &Result<HttpResponse, TransportError>) -> Self {
+        match result {
+            Ok(response) => Outcome::Response(StoredResponse::from_http(response)),
+            Err(error) => Outcome::Error(StoredFailure::from_error(error)),
+        }
+    }
+
+    /// The result to replay.
+    pub fn to_result(&self) -> Result<HttpResponse, TransportError> {
+        match self {
+            Outcome::Response(response) => Ok(response.to_http()),
+            Outcome::Error(failure) => Err(failure.to_error()),
+        }
+    }
+}
+
+/// One recorded exchange: a request and its response or transport failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "InteractionRepr", try_from = "InteractionRepr")]
+pub struct Interaction {
+    /// The request, scrubbed.
+    pub request: StoredRequest,
+    /// What came back, scrubbed.
+    pub outcome: Outcome,
+}
+
+impl Interaction {
+    /// The scrubbed record of `request` and what the transport returned for it.
+    pub fn new(request: &HttpRequest, result: &Result<HttpResponse, TransportError>) -> Self {
+        Interaction { request: StoredRequest::from_http(request), outcome: Outcome::from_result(result) }
+    }
+
+    /// Scrubs the interaction again (a no-op for interactions this crate made; useful after
+    /// building or editing one by hand).
+    #[must_use]
+    pub fn scrubbed(mut self) -> Self {
+        self.request.scrub();
+        match &mut self.outcome {
+            Outcome::Response(response) => response.scrub(),
+            Outcome::Error(failure) => failure.message = redact_text(&failure.message),
+        }
+        self
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct InteractionRepr {
+    request: StoredRequest,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    response: Option<StoredResponse>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    error: Option<StoredFailure>,
+}
+
+impl From<Interaction> for InteractionRepr {
+    fn from(interaction: Interaction) -> Self {
+        let (response, error) = match interaction.outcome {
+            Outcome::Response(response) => (Some(response), None),
+            Outcome::Error(failure) => (None, Some(failure)),
+        };
+        InteractionRepr { request: interaction.request, response, error }
+    }
+}
+
+impl TryFrom<InteractionRepr> for Interaction {
+    type Error = String;
+    fn try_from(repr: InteractionRepr) -> Result<Self, String> {
+        let outcome = match (repr.response, repr.error) {
+            (Some(response), None) => Outcome::Response(response),
+            (None, Some(failure)) => Outcome::Error(failure),
+            (Some(_), Some(_)) => return Err("an interaction has both a \"response\" and an \"error\"".to_string()),
+            (None, None) => return Err("an interaction has neither a \"response\" nor an \"error\"".to_string()),
+        };
+        Ok(Interaction { request: repr.request, outcome })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cassettes
+// ---------------------------------------------------------------------------------------------
+
+/// Why a cassette could not be read or written.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CassetteError {
+    /// Reading or writing the file failed.
+    Io {
+        /// The cassette file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The text is not a valid cassette (the message is scrubbed).
+    Parse(String),
+    /// The cassette has a format version this crate does not know.
+    UnsupportedVersion(u64),
+}
+
+impl fmt::Display for CassetteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CassetteError::Io { path, source } => write!(f, "cassette {}: {source}", path.display()),
+            CassetteError::Parse(message) => write!(f, "invalid cassette: {message}"),
+            CassetteError::UnsupportedVersion(version) => {
+                write!(f, "unsupported cassette version {version} (this crate reads version {CASSETTE_VERSION})")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CassetteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CassetteError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct CassetteOut<'a> {
+    version: u32,
+    interactions: &'a [Interaction],
+}
+
+#[derive(Deserialize)]
+struct VersionOnly {
+    version: u64,
+}
+
+#[derive(Deserialize)]
+struct CassetteIn {
+    interactions: Vec<Interaction>,
+}
+
+/// A list of recorded, scrubbed interactions, and its file format.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cassette {
+    interactions: Vec<Interaction>,
+}
+
+impl Cassette {
+    /// An empty cassette.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A cassette of `interactions`, scrubbed.
+    pub fn from_interactions(interactions: impl IntoIterator<Item = Interaction>) -> Self {
+        Cassette { interactions: interactions.into_iter().map(Interaction::scrubbed).collect() }
+    }
+
+    /// Appends `interaction`, scrubbed.
+    pub fn push(&mut self, interaction: Interaction) {
+        self.interactions.push(interaction.scrubbed());
+    }
+
+    /// The interactions, in recording order.
+    pub fn interactions(&self) -> &[Interaction] {
+        &self.interactions
+    }
+
+    /// How many interactions there are.
+    pub fn len(&self) -> usize {
+        self.interactions.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.interactions.is_empty()
+    }
+
+    /// Parses a cassette document (and scrubs it again, in case it was edited by hand).
+    pub fn from_json_str(text: &str) -> Result<Self, CassetteError> {
+        let parse_error = |e: serde_json::Error| CassetteError::Parse(redact_text(&e.to_string()));
+        let version: VersionOnly = serde_json::from_str(text).map_err(parse_error)?;
+        if version.version != u64::from(CASSETTE_VERSION) {
+            return Err(CassetteError::UnsupportedVersion(version.version));
+        }
+        let cassette: CassetteIn = serde_json::from_str(text).map_err(parse_error)?;
+        Ok(Cassette::from_interactions(cassette.interactions))
+    }
+
+    /// Reads a cassette file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, CassetteError> {
+        let path = path.as_ref();
+        let text =
+            std::fs::read_to_string(path).map_err(|source| CassetteError::Io { path: path.to_path_buf(), source })?;
+        Self::from_json_str(&text)
+    }
+
+    /// The cassette document: pretty-printed JSON ending in a newline, the same bytes for the same
+    /// interactions.
+    pub fn to_json_string(&self) -> Result<String, CassetteError> {
+        let document = CassetteOut { version: CASSETTE_VERSION, interactions: &self.interactions };
+        let mut text = serde_json::to_string_pretty(&document).map_err(|e| CassetteError::Parse(e.to_string()))?;
+        text.push('\n');
+        Ok(text)
+    }
+
+    /// Writes the cassette document to `path`, creating its parent directories.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), CassetteError> {
+        let path = path.as_ref();
+        let io_error = |source| CassetteError::Io { path: path.to_path_buf(), source };
+        let text = self.to_json_string()?;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(io_error)?;
+        }
+        std::fs::write(path, text).map_err(io_error)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recorder
+// ---------------------------------------------------------------------------------------------
+
+/// An [`HttpTransport`] that forwards to `inner` and records every exchange, scrubbed.
+///
+/// Interactions are kept in the order the exchanges completed. Clones share the recording.
+pub struct Recorder<T> {
+    inner: T,
+    interactions: Arc<Mutex<Vec<Interaction>>>,
+}
+
+impl<T> Recorder<T> {
+    /// Records the traffic going through `inner`.
+    pub fn new(inner: T) -> Self {
+        Recorder { inner, interactions: Arc::default() }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vec<Interaction>> {
+        self.interactions.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The wrapped transport.
+    pub fn inner(&self) -> &T {
+        &self.inner
+    }
+
+    /// The wrapped transport, dropping the recording.
+    pub fn into_inner(self) -> T {
+        self.inner
+    }
+
+    /// The interactions recorded so far (scrubbed).
+    pub fn interactions(&self) -> Vec<Interaction> {
+        self.lock().clone()
+    }
+
+    /// How many interactions were recorded.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether nothing was recorded yet.
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
+    /// Forgets the interactions recorded so far.
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
+    /// A cassette of the interactions recorded so far.
+    pub fn cassette(&self) -> Cassette {
+        Cassette { interactions: self.interactions() }
+    }
+
+    /// The cassette document of the interactions recorded so far.
+    pub fn to_json_string(&self) -> Result<String, CassetteError> {
+        self.cassette().to_json_string()
+    }
+
+    /// Writes the interactions recorded so far to the cassette file `path`.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), CassetteError> {
+        self.cassette().save(path)
+    }
+}
+
+impl<T: Clone> Clone for Recorder<T> {
+    fn clone(&self) -> Self {
+        Recorder { inner: self.inner.clone(), interactions: Arc::clone(&self.interactions) }
+    }
+}
+
+impl<T> fmt::Debug for Recorder<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Recorder").field("interactions", &self.len()).finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+impl<T: HttpTransport> HttpTransport for Recorder<T> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let stored = StoredRequest::from_http(&request);
+        let result = self.inner.send(request).await;
+        let interaction = Interaction { request: stored, outcome: Outcome::from_result(&result) };
+        self.lock().push(interaction);
+        result
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replayer
+// ---------------------------------------------------------------------------------------------
+
+struct ReplayState {
+    interactions: Vec<Interaction>,
+    used: Vec<bool>,
+    any_order: bool,
+    received: usize,
+    failures: Vec<String>,
+}
+
+/// An [`HttpTransport`] that answers from a cassette.
+///
+/// A request matches an interaction when the method, the URL's path and query (not the host) and
+/// the body agree, both sides scrubbed; headers are not compared (idempotency keys and user agents
+/// change from run to run). By default interactions are played strictly in order; with
+/// [`in_any_order`](Self::in_any_order) a request takes the first unused interaction it matches.
+///
+/// A request that matches nothing fails with [`TransportErrorKind::NotSent`] and a message naming
+/// what was expected; it is noted, so [`assert_all_played`](Self::assert_all_played) fails.
+/// Clones share the position in the cassette.
+#[derive(Clone)]
+pub struct Replayer {
+    state: Arc<Mutex<ReplayState>>,
+}
+
+impl Replayer {
+    /// Replays `cassette` in order.
+    pub fn new(cassette: Cassette) -> Self {
+        let used = vec![false; cassette.interactions.len()];
+        Replayer {
+            state: Arc::new(Mutex::new(ReplayState {
+                interactions: cassette.interactions,
+                used,
+                any_order: false,
+                received: 0,
+                failures: Vec::new(),
+            })),
+        }
+    }
+
+    /// Replays the cassette file at `path` in order.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, CassetteError> {
+        Cassette::load(path).map(Self::new)
+    }
+
+    /// Lets requests match any unused interaction, not only the next one.
+    #[must_use]
+    pub fn in_any_order(self) -> Self {
+        self.lock().any_order = true;
+        self
+    }
+
+    fn lock(&self) -> MutexGuard<'_, ReplayState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// How many interactions were not played yet.
+    pub fn remaining(&self) -> usize {
+        self.lock().used.iter().filter(|used| !**used).count()
+    }
+
+    /// The messages of the requests that matched nothing.
+    pub fn failures(&self) -> Vec<String> {
+        self.lock().failures.clone()
+    }
+
+    /// Answers `request` synchronously, exactly as [`HttpTransport::send`] does.
+    pub fn replay(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        let incoming = StoredRequest::from_http(request);
+        let mut state = self.lock();
+        let number = state.received;
+        state.received += 1;
+        let found =
+            if state.any_order { find_any(&state, &incoming, number) } else { find_next(&state, &incoming, number) };
+        match found {
+            Ok(index) => {
+                state.used[index] = true;
+                state.interactions[index].outcome.to_result()
+            }
+            Err(message) => {
+                state.failures.push(message.clone());
+                Err(TransportError::not_sent(message))
+            }
+        }
+    }
+
+    /// Asserts every interaction was played and every request matched one.
+    ///
+    /// # Panics
+    /// If some interactions were not played, or some requests matched nothing.
+    #[track_caller]
+    pub fn assert_all_played(&self) {
+        let state = self.lock();
+        let unplayed: Vec<String> = state
+            .interactions
+            .iter()
+            .zip(&state.used)
+            .enumerate()
+            .filter(|(_, (_, used))| !**used)
+            .map(|(i, (interaction, _))| format!("#{i} {}", interaction.request.describe()))
+            .collect();
+        let failures = state.failures.clone();
+        drop(state);
+        let mut problems = Vec::new();
+        if !unplayed.is_empty() {
+            problems.push(format!("{} interactions were not played: [{}]", unplayed.len(), unplayed.join(", ")));
+        }
+        if !failures.is_empty() {
+            problems.push(format!("{} requests matched nothing:\n{}", failures.len(), failures.join("\n")));
+        }
+        if !problems.is_empty() {
+            panic!("Replayer: {}", problems.join("; "));
+        }
+    }
+}
+
+impl fmt::Debug for Replayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.lock();
+        f.debug_struct("Replayer")
+            .field("interactions", &state.interactions.len())
+            .field("remaining", &state.used.iter().filter(|used| !**used).count())
+            .field("any_order", &state.any_order)
+            .field("failures", &state.failures.len())
+            .finish()
+    }
+}
+
+#[async_trait]
+impl HttpTransport for Replayer {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.replay(&request)
+    }
+}
+
+/// Why `incoming` does not match `recorded`, if it does not.
+fn mismatch(recorded: &StoredRequest, incoming: &StoredRequest) -> Option<String> {
+    if recorded.method != incoming.method || recorded.path() != incoming.path() {
+        return Some(format!("expected {}, got {}", recorded.describe(), incoming.describe()));
+    }
+    if recorded.body == incoming.body {
+        return None;
+    }
+    if let Some(difference) = json_difference(&recorded.body, &incoming.body, false) {
+        return Some(format!("{}: the body differs {difference}", recorded.describe()));
+    }
+    Some(format!(
+        "{}: the body differs: expected {}, got {}",
+        recorded.describe(),
+        abbreviate(&recorded.body.to_string()),
+        abbreviate(&incoming.body.to_string())
+    ))
+}
+
+fn find_next(state: &ReplayState, incoming: &StoredRequest, number: usize) -> Result<usize, String> {
+    let Some(index) = state.used.iter().position(|used| !*used) else {
+        return Err(format!(
+            "Replayer: request #{number} {} has no recorded interaction: all {} interactions of the cassette were played",
+            incoming.describe(),
+            state.interactions.len()
+        ));
+    };
+    match mismatch(&state.interactions[index].request, incoming) {
+        None => Ok(index),
+        Some(why) => {
+            Err(format!("Replayer: request #{number} does not match interaction #{index} of the cassette: {why}"))
+        }
+    }
+}
+
+fn find_any(state: &ReplayState, incoming: &StoredRequest, number: usize) -> Result<usize, String> {
+    let unused: Vec<usize> = (0..state.interactions.len()).filter(|i| !state.used[*i]).collect();
+    if let Some(index) = unused.iter().copied().find(|i| mismatch(&state.interactions[*i].request, incoming).is_none())
+    {
+        return Ok(index);
+    }
+    let candidates: Vec<String> =
+        unused.iter().map(|i| format!("#{i} {}", state.interactions[*i].request.describe())).collect();
+    let closest = unused
+        .iter()
+        .find(|i| {
+            let recorded = &state.interactions[**i].request;
+            recorded.method == incoming.method && recorded.path() == incoming.path()
+        })
+        .and_then(|i| mismatch(&state.interactions[*i].request, incoming).map(|why| format!("; closest #{i}: {why}")))
+        .unwrap_or_default();
+    Err(format!(
+        "Replayer: request #{number} {} matches no unplayed interaction (unplayed: [{}]){closest}",
+        incoming.describe(),
+        candidates.join(", ")
+    ))
+}
