@@ -1,0 +1,87 @@
+//! The whole payment lifecycle: an approved card payment is captured and refunded, a second
+//! payment is voided, and a 3-D Secure payment waits for the customer's redirect.
+//!
+//! `cargo run --example quickstart` (offline against the embedded sandbox when no
+//! `CKO_SECRET_KEY` is set).
+
+mod support;
+
+use checkout_sdk::prelude::*;
+use support::{run, visa};
+
+fn main() -> std::process::ExitCode {
+    run(|ex| async move {
+        let payments = ex.client.payments();
+
+        // 1. An approved card payment, captured, then refunded.
+        let request = PaymentRequest::builder(visa(), 6500, Currency::USD).reference("ORD-5023-4E89").build()?;
+        let payment = payments.request(request).await?;
+        println!(
+            "payment {}: {} ({:?}, {} {})",
+            payment.id,
+            payment.status.as_ref().map_or("?", PaymentStatus::as_str),
+            payment.outcome(),
+            payment.response_code.as_ref().map_or("-", ResponseCode::as_str),
+            payment.response_summary.as_deref().unwrap_or("-"),
+        );
+        println!(
+            "  can capture: {}, can void: {}, can refund: {}",
+            payment.can_capture(),
+            payment.can_void(),
+            payment.can_refund()
+        );
+
+        let capture = payments.capture(&payment.id, ActionRequest::full().reference("CAPTURE")).await?;
+        println!(
+            "captured: {} (payment link {})",
+            capture.action_id,
+            capture.get_link("payment").map_or("-", |l| l.href.as_str())
+        );
+
+        let refund = payments.refund(&payment.id, ActionRequest::amount(2000).reference("REFUND")).await?;
+        println!("refunded 20.00: {}", refund.action_id);
+
+        let now = payments.get(&payment.id).await?;
+        println!("payment {} is now {}", now.id, now.status.as_ref().map_or("?", PaymentStatus::as_str));
+        for action in payments.actions(&payment.id).await?.iter() {
+            println!(
+                "  action {} {} {} {}",
+                action.id,
+                action.action_type,
+                action.amount.unwrap_or(0),
+                action.reference.as_deref().unwrap_or("-")
+            );
+        }
+
+        // 2. A second payment, voided before capture.
+        let request = PaymentRequest::builder(visa(), 1000, Currency::EUR).reference("ORD-5024").build()?;
+        let second = payments.request(request).await?;
+        let void = payments.void(&second.id, VoidRequest::reference("VOID")).await?;
+        let after = payments.get(&second.id).await?;
+        println!(
+            "second payment {}: voided by {}, now {}",
+            second.id,
+            void.action_id,
+            after.status.as_ref().map_or("?", PaymentStatus::as_str)
+        );
+
+        // 3. A 3-D Secure payment: pending until the customer completes the challenge.
+        let request =
+            PaymentRequest::builder(visa(), 2500, Currency::GBP).reference("ORD-5025").three_ds(true).build()?;
+        let secure = payments.request(request).await?;
+        println!(
+            "3DS payment {}: pending {}, requires redirect {}",
+            secure.id,
+            secure.is_pending(),
+            secure.requires_redirect()
+        );
+        if let Some(link) = secure.redirect_link() {
+            println!("  redirect the customer to {}", link.href);
+        }
+        if ex.complete_redirect(&secure, true) {
+            let done = payments.get(&secure.id).await?;
+            println!("  after the challenge: {}", done.status.as_ref().map_or("?", PaymentStatus::as_str));
+        }
+        Ok(())
+    })
+}
