@@ -1,18 +1,18 @@
-//! Redaction of secrets and card data, shared by `Debug` impls, error messages and cassettes.
+//! Redaction of secrets and card data, shared by `Debug` impls, error messages, the fake
+//! transport and cassettes: the one place that decides what is shown.
 //!
 //! The rule: secret keys and CVVs are replaced entirely; card numbers keep at most their last
 //! four digits.
 
-use alloc::string::String;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 
 use serde_json::Value;
 
-/// Object keys whose values are card numbers.
-const PAN_KEYS: &[&str] = &["number", "card_number", "pan"];
-/// Object keys whose values are card security codes.
-const CVV_KEYS: &[&str] = &["cvv", "cvc", "cvv2", "cvc2"];
-/// Object keys whose values are credentials.
-const SECRET_KEYS: &[&str] = &["authorization", "secret_key", "api_key", "password", "cryptogram"];
+/// What replaces a secret.
+pub const REDACTED: &str = "<redacted>";
+/// What replaces a CVV.
+pub const MASKED_CVV: &str = "***";
 
 /// `************4242`: every digit but the last four masked (at most four digits shown).
 pub fn mask_pan(pan: &str) -> String {
@@ -28,37 +28,163 @@ pub fn mask_pan(pan: &str) -> String {
     out
 }
 
-/// Whether `s` looks like a secret API key (`sk_...`).
-pub fn looks_like_secret_key(s: &str) -> bool {
-    let s = s.strip_prefix("Bearer ").unwrap_or(s);
-    s.starts_with("sk_") && s.len() > 12
+/// The fewest characters after `sk_` for a token to count as a secret key.
+const MIN_SECRET_KEY_BODY: usize = 12;
+
+fn is_secret_key_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'*' | b'#' | b'$' | b'=')
 }
 
-/// Masks card numbers, CVVs and credentials anywhere inside a JSON value, in place.
+/// Byte ranges of the `sk_...` tokens in `text`.
+fn secret_key_spans(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(offset) = text[from..].find("sk_") {
+        let start = from + offset;
+        let at_boundary = start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
+        let mut end = start + 3;
+        while end < bytes.len() && is_secret_key_char(bytes[end]) {
+            end += 1;
+        }
+        if at_boundary && end - (start + 3) >= MIN_SECRET_KEY_BODY {
+            spans.push((start, end));
+            from = end;
+        } else {
+            from = start + 3;
+        }
+    }
+    spans
+}
+
+/// Whether `text` contains something that looks like a secret API key (`sk_` followed by at least
+/// twelve key characters, e.g. `sk_sbox_...`, `sk_test_<uuid>`).
+pub fn contains_secret_key(text: &str) -> bool {
+    !secret_key_spans(text).is_empty()
+}
+
+/// Replaces every secret-key-looking token (`sk_...`) in `text` with `<redacted>`, keeping the
+/// rest (useful for URLs and messages).
+pub fn redact_secret_keys(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (start, end) in secret_key_spans(text) {
+        out.push_str(&text[last..start]);
+        out.push_str(REDACTED);
+        last = end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// `************4242` for a 12-19 digit card number (spaces and dashes allowed), else `None`.
+pub fn mask_card_number(text: &str) -> Option<String> {
+    if !text.bytes().all(|c| c.is_ascii_digit() || c == b' ' || c == b'-') {
+        return None;
+    }
+    let digits: Vec<char> = text.chars().filter(char::is_ascii_digit).collect();
+    if !(12..=19).contains(&digits.len()) {
+        return None;
+    }
+    let keep_from = digits.len() - 4;
+    Some(digits.iter().enumerate().map(|(i, d)| if i < keep_from { '*' } else { *d }).collect())
+}
+
+/// Masks free text: secret keys become `<redacted>` and every run of 12-19 digits (a possible card
+/// number) keeps only its last four digits.
+pub fn redact_text(text: &str) -> String {
+    let text = redact_secret_keys(text);
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        match mask_card_number(run) {
+            Some(masked) => out.push_str(&masked),
+            None => out.push_str(run),
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+enum KeyClass {
+    CardNumber,
+    Cvv,
+    Credential,
+}
+
+fn classify_key(key: &str) -> Option<KeyClass> {
+    let normalized: String = key.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect();
+    match normalized.as_str() {
+        "number" | "cardnumber" | "pan" => Some(KeyClass::CardNumber),
+        "cvv" | "cvc" | "cvv2" | "cvc2" => Some(KeyClass::Cvv),
+        "authorization" | "secretkey" | "apikey" | "password" | "cryptogram" => Some(KeyClass::Credential),
+        _ => None,
+    }
+}
+
+/// Masks card data and secrets anywhere inside a JSON value, in place.
+///
+/// - object keys `number`, `card_number` or `pan` (any case, `_`/`-` ignored) whose value is a
+///   string or number of 12-19 digits (spaces and dashes allowed) keep only the last four digits:
+///   `"************4242"`;
+/// - `cvv`, `cvc`, `cvv2`, `cvc2` string or number values become `"***"`;
+/// - `authorization`, `secret_key`, `api_key`, `password`, `cryptogram` non-null values become
+///   `"<redacted>"`;
+/// - any string containing a secret key (`sk_...`) becomes `"<redacted>"`.
+///
+/// Redacting twice gives the same result as redacting once.
+///
+/// ```
+/// use checkout_core::redact::redact_json;
+/// use serde_json::json;
+///
+/// let mut body = json!({
+///     "source": {"number": "4242424242424242", "cvv": "100"},
+///     "note": "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e",
+/// });
+/// redact_json(&mut body);
+/// assert_eq!(body, json!({"source": {"number": "************4242", "cvv": "***"}, "note": "<redacted>"}));
+/// ```
 pub fn redact_json(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
-                let key = key.as_str();
-                if PAN_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k)) && !v.is_object() && !v.is_array() {
-                    let text = match v {
-                        Value::String(s) => s.clone(),
-                        Value::Number(n) => alloc::format!("{n}"),
-                        _ => String::new(),
-                    };
-                    *v = Value::String(mask_pan(&text));
-                } else if CVV_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k)) && !v.is_null() {
-                    *v = Value::String("***".into());
-                } else if SECRET_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k)) && !v.is_null() {
-                    *v = Value::String("<redacted>".into());
-                } else {
-                    redact_json(v);
-                }
+                redact_field(key, v);
             }
         }
         Value::Array(items) => items.iter_mut().for_each(redact_json),
-        Value::String(s) if looks_like_secret_key(s) => *s = String::from("<redacted>"),
+        Value::String(s) if contains_secret_key(s) => *s = REDACTED.to_string(),
         _ => {}
+    }
+}
+
+fn redact_field(key: &str, value: &mut Value) {
+    match classify_key(key) {
+        Some(KeyClass::CardNumber) => {
+            let masked = match value {
+                Value::String(s) => mask_card_number(s),
+                Value::Number(n) => mask_card_number(&n.to_string()),
+                _ => None,
+            };
+            match masked {
+                Some(masked) => *value = Value::String(masked),
+                None => redact_json(value),
+            }
+        }
+        Some(KeyClass::Cvv) if value.is_string() || value.is_number() => {
+            *value = Value::String(MASKED_CVV.to_string());
+        }
+        Some(KeyClass::Credential) if !value.is_null() => *value = Value::String(REDACTED.to_string()),
+        _ => redact_json(value),
     }
 }
 
@@ -116,6 +242,22 @@ mod tests {
         assert_eq!(v["source"]["number"], "************4242");
         assert_eq!(v["list"][0]["card_number"], "************6378");
         assert_eq!(v["source"]["expiry_month"], 6);
+    }
+
+    #[test]
+    fn phone_numbers_survive_and_redaction_is_idempotent() {
+        let mut v = json!({"phone": {"number": "415 555 2671"}, "number": "4242-4242-4242-4242", "text": "key sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e here"});
+        redact_json(&mut v);
+        assert_eq!(v["phone"]["number"], "415 555 2671");
+        assert_eq!(v["number"], "************4242");
+        assert_eq!(v["text"], REDACTED);
+        let once = v.clone();
+        redact_json(&mut v);
+        assert_eq!(v, once);
+        assert_eq!(
+            redact_text("card 4242424242424242 key sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e"),
+            "card ************4242 key <redacted>"
+        );
     }
 
     #[test]

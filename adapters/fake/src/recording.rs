@@ -49,102 +49,14 @@ use serde_json::Value;
 // Redaction
 // ---------------------------------------------------------------------------------------------
 
-/// What secrets and secret-looking values are replaced with.
-pub const REDACTED: &str = "<redacted>";
-
-/// What card security codes are replaced with.
-pub const MASKED_CVV: &str = "***";
+// The one implementation lives in the core; re-exported here for the fake's users.
+pub use checkout_core::redact::{
+    contains_secret_key, mask_card_number, redact_json, redact_secret_keys, redact_text, MASKED_CVV, REDACTED,
+};
 
 /// Headers that [`RequestAssertion::headers_eq`] ignores unless told otherwise
 /// ([`FakeTransport::set_volatile_headers`]): they change from run to run.
 pub const VOLATILE_HEADERS: &[&str] = &["Cko-Idempotency-Key", "User-Agent", "Date", "Content-Length"];
-
-/// The fewest characters after `sk_` for a token to count as a secret key.
-const MIN_SECRET_KEY_BODY: usize = 12;
-
-fn is_secret_key_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'*' | b'#' | b'$' | b'=')
-}
-
-/// Byte ranges of the `sk_...` tokens in `text`.
-fn secret_key_spans(text: &str) -> Vec<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let mut spans = Vec::new();
-    let mut from = 0;
-    while let Some(offset) = text[from..].find("sk_") {
-        let start = from + offset;
-        let at_boundary = start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
-        let mut end = start + 3;
-        while end < bytes.len() && is_secret_key_char(bytes[end]) {
-            end += 1;
-        }
-        if at_boundary && end - (start + 3) >= MIN_SECRET_KEY_BODY {
-            spans.push((start, end));
-            from = end;
-        } else {
-            from = start + 3;
-        }
-    }
-    spans
-}
-
-/// Whether `text` contains something that looks like a secret API key (`sk_` followed by at least
-/// twelve key characters, e.g. `sk_sbox_...`, `sk_test_<uuid>`).
-pub fn contains_secret_key(text: &str) -> bool {
-    !secret_key_spans(text).is_empty()
-}
-
-/// Replaces every secret-key-looking token (`sk_...`) in `text` with `<redacted>`, keeping the
-/// rest (useful for URLs and messages).
-pub fn redact_secret_keys(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for (start, end) in secret_key_spans(text) {
-        out.push_str(&text[last..start]);
-        out.push_str(REDACTED);
-        last = end;
-    }
-    out.push_str(&text[last..]);
-    out
-}
-
-/// `************4242` for a 12-19 digit card number (spaces and dashes allowed), else `None`.
-fn mask_card_number(text: &str) -> Option<String> {
-    if !text.bytes().all(|c| c.is_ascii_digit() || c == b' ' || c == b'-') {
-        return None;
-    }
-    let digits: Vec<char> = text.chars().filter(char::is_ascii_digit).collect();
-    if !(12..=19).contains(&digits.len()) {
-        return None;
-    }
-    let keep_from = digits.len() - 4;
-    Some(digits.iter().enumerate().map(|(i, d)| if i < keep_from { '*' } else { *d }).collect())
-}
-
-/// Masks free text: secret keys become `<redacted>` and every run of 12-19 digits (a possible card
-/// number) keeps only its last four digits.
-pub fn redact_text(text: &str) -> String {
-    let text = redact_secret_keys(text);
-    let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        match mask_card_number(run) {
-            Some(masked) => out.push_str(&masked),
-            None => out.push_str(run),
-        }
-        run.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
-}
 
 /// The value of header `name` as it may be shown or stored: `<redacted>` for sensitive headers
 /// ([`is_sensitive_header`]) and for values containing a secret key, else the value itself.
@@ -159,78 +71,6 @@ pub fn redact_header_value(name: &str, value: &str) -> String {
 /// A copy of `headers` with every value passed through [`redact_header_value`].
 pub fn redact_headers(headers: &Headers) -> Headers {
     headers.iter().map(|(name, value)| (name.to_string(), redact_header_value(name, value))).collect()
-}
-
-enum KeyClass {
-    CardNumber,
-    Cvv,
-    Credential,
-}
-
-fn classify_key(key: &str) -> Option<KeyClass> {
-    let normalized: String = key.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect();
-    match normalized.as_str() {
-        "number" | "cardnumber" | "pan" => Some(KeyClass::CardNumber),
-        "cvv" | "cvc" | "cvv2" | "cvc2" => Some(KeyClass::Cvv),
-        "authorization" | "secretkey" | "apikey" => Some(KeyClass::Credential),
-        _ => None,
-    }
-}
-
-/// Masks card data and secrets anywhere inside a JSON value, in place.
-///
-/// - object keys `number`, `card_number` or `pan` (any case, `_`/`-` ignored) whose value is a
-///   string or number of 12-19 digits (spaces and dashes allowed) keep only the last four digits:
-///   `"************4242"`;
-/// - `cvv`, `cvc`, `cvv2`, `cvc2` string or number values become `"***"`;
-/// - `authorization`, `secret_key`, `api_key` non-null values become `"<redacted>"`;
-/// - any string containing a secret key (`sk_...`) becomes `"<redacted>"`.
-///
-/// Redacting twice gives the same result as redacting once.
-///
-/// ```
-/// use checkout_fake::recording::redact_json;
-/// use serde_json::json;
-///
-/// let mut body = json!({
-///     "source": {"number": "4242424242424242", "cvv": "100"},
-///     "note": "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e",
-/// });
-/// redact_json(&mut body);
-/// assert_eq!(body, json!({"source": {"number": "************4242", "cvv": "***"}, "note": "<redacted>"}));
-/// ```
-pub fn redact_json(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map.iter_mut() {
-                redact_field(key, v);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact_json),
-        Value::String(s) if contains_secret_key(s) => *s = REDACTED.to_string(),
-        _ => {}
-    }
-}
-
-fn redact_field(key: &str, value: &mut Value) {
-    match classify_key(key) {
-        Some(KeyClass::CardNumber) => {
-            let masked = match value {
-                Value::String(s) => mask_card_number(s),
-                Value::Number(n) => mask_card_number(&n.to_string()),
-                _ => None,
-            };
-            match masked {
-                Some(masked) => *value = Value::String(masked),
-                None => redact_json(value),
-            }
-        }
-        Some(KeyClass::Cvv) if value.is_string() || value.is_number() => {
-            *value = Value::String(MASKED_CVV.to_string());
-        }
-        Some(KeyClass::Credential) if !value.is_null() => *value = Value::String(REDACTED.to_string()),
-        _ => redact_json(value),
-    }
 }
 
 /// A body as it may be shown: redacted JSON, redacted text, or its size.
