@@ -161,10 +161,19 @@ impl<T> Index<&str> for Response<T> {
     }
 }
 
-impl<T> Index<usize> for Response<T> {
-    type Output = Value;
-    /// `actions[0]`; `Null` when absent (never panics).
-    fn index(&self, i: usize) -> &Value {
-        &self.body[i]
+impl<T> Index<usize> for Response<alloc::vec::Vec<T>> {
+    type Output = T;
+    /// `actions[0]`: the typed item, like indexing the `Vec` (panics when out of bounds).
+    fn index(&self, i: usize) -> &T {
+        &self.data[i]
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Response<alloc::vec::Vec<T>> {
+    type Item = &'a T;
+    type IntoIter = core::slice::Iter<'a, T>;
+    /// `for action in &actions` iterates the typed items.
+    fn into_iter(self) -> Self::IntoIter {
+        self.data.iter()
     }
 }
