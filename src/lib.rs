@@ -69,10 +69,10 @@ pub use checkout_sandbox as sandbox;
 pub use checkout_core::{Config, Environment, Error, InvalidInput, SecretKey};
 
 use std::ops::Deref;
-use std::sync::Arc;
 
-use checkout_core::retry::RetryPolicy;
 use checkout_core::transport::HttpTransport;
+#[cfg(feature = "hyper")]
+use {checkout_core::retry::RetryPolicy, std::sync::Arc};
 
 /// The environment variable holding the secret key.
 pub const ENV_SECRET_KEY: &str = "CKO_SECRET_KEY";

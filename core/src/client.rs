@@ -176,7 +176,7 @@ impl Client {
         loop {
             attempt += 1;
             let mut this = request.clone();
-            if let Some(budget) = policy.total_budget.filter(|_| policy.is_enabled()) {
+            if let Some(budget) = policy.total_budget {
                 this.timeout = Some(budget.saturating_sub(spent));
             }
             #[cfg(feature = "tracing")]

@@ -74,6 +74,14 @@ pub trait Operation {
 
     /// Builds the HTTP request: URL, `Authorization`, `User-Agent`, JSON body and headers.
     fn build_request(&self, config: &Config) -> Result<HttpRequest, Error> {
+        // The user agent is the one header value a caller can shape freely (a suffix): refuse
+        // control characters here rather than let a transport fail on them and be retried.
+        if !config.user_agent().bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+            return Err(InvalidInput::Request(
+                "the user agent may only hold visible ASCII characters and spaces".into(),
+            )
+            .into());
+        }
         let mut headers = Headers::new();
         headers.insert("Authorization", config.secret_key().authorization());
         headers.insert("User-Agent", config.user_agent());
