@@ -1,1 +1,318 @@
-//! The sandbox simulator (in progress).
+//! An in-memory simulator of the Checkout.com sandbox that speaks the real wire protocol.
+//!
+//! [`Simulator::handle`] takes an [`HttpRequest`] (method, absolute URL, headers, JSON body) and
+//! answers like the sandbox would: same paths, status codes, headers and JSON bodies, following
+//! the sandbox's documented test cards and amount-triggered response codes. It is a pure,
+//! synchronous state machine: the `checkout-sandbox` crate serves it over HTTP, and the
+//! [`HttpTransport`] impl here runs it in memory, so the SDK can be tested end to end with no
+//! network and no key.
+//!
+//! What it is not: a complete model of Checkout.com. Only the payment routes (`/payments`, its
+//! actions, captures, refunds and voids), card tokens and the redirect pages it serves itself are
+//! simulated; the rules it invents where the sandbox is silent are listed in the crate's README.
+//!
+//! ```
+//! use checkout_core::transport::{Headers, HttpRequest, Method};
+//! use checkout_fake::simulator::Simulator;
+//!
+//! let sim = Simulator::seeded(42);
+//! let mut headers = Headers::new();
+//! headers.insert("Authorization", "Bearer sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e");
+//! let body = serde_json::json!({
+//!     "source": {"type": "card", "number": "4242424242424242", "expiry_month": 6, "expiry_year": 2030},
+//!     "amount": 1000,
+//!     "currency": "USD",
+//! });
+//! let request = HttpRequest {
+//!     method: Method::Post,
+//!     url: "https://api.sandbox.checkout.com/payments".into(),
+//!     headers,
+//!     body: body.to_string().into_bytes(),
+//!     timeout: None,
+//! };
+//! let exchange = sim.handle(&request);
+//! assert_eq!(exchange.response.status, 201);
+//! let payment: serde_json::Value = serde_json::from_slice(&exchange.response.body).unwrap();
+//! assert_eq!(payment["status"], "Authorized");
+//! assert_eq!(sim.payment_count(), 1);
+//! ```
+
+mod auth;
+mod clock;
+mod faults;
+mod ids;
+mod records;
+mod request;
+mod rules;
+mod state;
+pub mod test_cards;
+mod wire;
+
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use checkout_core::transport::{HttpRequest, HttpResponse, HttpTransport, Sleeper, TransportError};
+
+pub use faults::{Fault, Faults};
+
+use request::CardInput;
+use state::State;
+
+/// The largest request body the simulator accepts; larger ones get 413.
+pub const MAX_BODY_BYTES: usize = state::MAX_BODY;
+
+/// The outcome of one request: the response, and how the transport should deliver it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Exchange {
+    /// The response, exactly as the API would send it.
+    pub response: HttpResponse,
+    /// Injected latency: wait this long before answering.
+    pub delay: Option<Duration>,
+    /// The request was processed, but the connection must be dropped instead of answering.
+    pub drop_response: bool,
+}
+
+impl Exchange {
+    /// The response, ignoring delay and drop instructions.
+    pub fn into_response(self) -> HttpResponse {
+        self.response
+    }
+}
+
+/// Why a redirect could not be completed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RedirectError {
+    /// No pending payment has this session (or payment) id.
+    UnknownSession,
+    /// The payment's redirect was already completed.
+    NotPending,
+}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RedirectError::UnknownSession => "no payment has this session id",
+            RedirectError::NotPending => "the payment is not pending any more",
+        })
+    }
+}
+
+impl std::error::Error for RedirectError {}
+
+/// Card details for [`Simulator::create_token`].
+///
+/// `Debug` shows only the last four digits.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CardDetails {
+    /// The card number, digits only.
+    pub number: String,
+    /// The expiry month, 1-12.
+    pub expiry_month: u32,
+    /// The four-digit expiry year.
+    pub expiry_year: u32,
+    /// The cardholder's name.
+    pub name: Option<String>,
+}
+
+impl CardDetails {
+    /// Card details with no name.
+    pub fn new(number: impl Into<String>, expiry_month: u32, expiry_year: u32) -> Self {
+        CardDetails { number: number.into(), expiry_month, expiry_year, name: None }
+    }
+
+    /// Sets the cardholder's name (builder style).
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+}
+
+impl fmt::Debug for CardDetails {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let last4 = self.number.get(self.number.len().saturating_sub(4)..).unwrap_or_default();
+        f.debug_struct("CardDetails")
+            .field("number", &format_args!("<redacted, last4 {last4:?}>"))
+            .field("expiry_month", &self.expiry_month)
+            .field("expiry_year", &self.expiry_year)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+/// The simulator. Clones share the same state; each request is handled under one lock, so
+/// concurrent requests never lose or duplicate a payment.
+#[derive(Clone)]
+pub struct Simulator {
+    state: Arc<Mutex<State>>,
+    sleeper: Option<Arc<dyn Sleeper>>,
+}
+
+impl Simulator {
+    /// A simulator with random ids (seeded from the time and an address) and the system clock.
+    pub fn new() -> Self {
+        Self::with_state(State::new(None))
+    }
+
+    /// A reproducible simulator: the same seed gives the same ids, request ids, injected faults
+    /// and timestamps on every run. Its clock starts at 2026-01-01T00:00:00Z and moves one second
+    /// per request handled.
+    pub fn seeded(seed: u64) -> Self {
+        Self::with_state(State::new(Some(seed)))
+    }
+
+    fn with_state(state: State) -> Self {
+        Simulator { state: Arc::new(Mutex::new(state)), sleeper: None }
+    }
+
+    /// Uses `sleeper` to apply injected latency when used as an [`HttpTransport`] (without one,
+    /// latency is reported in `elapsed` but not waited for).
+    #[must_use]
+    pub fn with_sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
+        self.sleeper = Some(sleeper);
+        self
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // `handle` never panics, but a panicking caller-side thread must not wedge the simulator.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Handles one request: routing, authentication, faults, idempotency and the payment rules.
+    /// Never panics, whatever the request holds.
+    pub fn handle(&self, request: &HttpRequest) -> Exchange {
+        self.lock().handle(request)
+    }
+
+    /// The standing fault settings.
+    pub fn faults(&self) -> Faults {
+        self.lock().faults.clone()
+    }
+
+    /// Replaces the standing fault settings.
+    pub fn set_faults(&self, faults: Faults) {
+        self.lock().faults = faults;
+    }
+
+    /// Queues a one-shot fault for the next eligible request (see [`Faults::all_routes`]).
+    pub fn inject_next(&self, fault: Fault) {
+        self.lock().queued.push_back(fault);
+    }
+
+    /// How many queued one-shot faults are still waiting.
+    pub fn queued_faults(&self) -> usize {
+        self.lock().queued.len()
+    }
+
+    /// Removes every standing and queued fault.
+    pub fn clear_faults(&self) {
+        let mut state = self.lock();
+        state.faults = Faults::default();
+        state.queued.clear();
+    }
+
+    /// How many payments were created (approved, declined or pending; not refused ones).
+    pub fn payment_count(&self) -> usize {
+        self.lock().payments.len()
+    }
+
+    /// How many payments carry `reference`.
+    pub fn payments_with_reference(&self, reference: &str) -> usize {
+        self.lock().payments_with_reference(reference)
+    }
+
+    /// A payment as `GET /payments/{id}` would show it (by `pay_` or `sid_` id), linked through the
+    /// base URL it was created with. Never includes a full card number.
+    pub fn payment(&self, id: &str) -> Option<serde_json::Value> {
+        self.lock().payment_json(id)
+    }
+
+    /// Creates a single-use card token, as `POST /tokens` does. The details are not checked
+    /// here: a payment with the token fails with the usual 422 codes if they are invalid.
+    pub fn create_token(&self, card: &CardDetails) -> String {
+        let input = CardInput {
+            number: card.number.clone(),
+            expiry_month: card.expiry_month,
+            expiry_year: card.expiry_year,
+            name: card.name.clone(),
+            billing_address: None,
+            phone: None,
+        };
+        self.lock().create_token(input).0
+    }
+
+    /// Completes a pending 3-D Secure or APM redirect, as the cardholder would on the redirect
+    /// page. `session` is the `sid_` id (a `pay_` id works too).
+    pub fn complete_redirect(&self, session: &str, success: bool) -> Result<(), RedirectError> {
+        let mut state = self.lock();
+        state.clock.tick();
+        state.complete(None, session, success).map(|_| ())
+    }
+
+    /// Moves the simulator's clock forward (to expire tokens or cards).
+    pub fn advance_clock(&self, by: Duration) {
+        let secs = i64::try_from(by.as_secs()).unwrap_or(i64::MAX);
+        self.lock().clock.advance(secs);
+    }
+
+    /// The simulator's current time, RFC 3339.
+    pub fn now(&self) -> String {
+        clock::rfc3339(self.lock().clock.now())
+    }
+}
+
+impl Default for Simulator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.lock();
+        f.debug_struct("Simulator")
+            .field("payments", &state.payments.len())
+            .field("faults", &state.faults)
+            .field("queued_faults", &state.queued.len())
+            .field("sleeper", &self.sleeper.is_some())
+            .finish()
+    }
+}
+
+/// The simulator as an in-memory transport.
+///
+/// Injected latency is waited for with the sleeper (if any) and reported in
+/// [`HttpResponse::elapsed`]; a latency above the request's timeout gives a timeout error after the
+/// request was processed; a dropped connection gives [`TransportError::interrupted`], also after
+/// processing, which is what makes idempotent retries necessary.
+#[async_trait]
+impl HttpTransport for Simulator {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let exchange = self.handle(&request);
+        let delay = exchange.delay.unwrap_or(Duration::ZERO);
+        if let Some(timeout) = request.timeout.filter(|t| delay > *t) {
+            if let Some(sleeper) = &self.sleeper {
+                sleeper.sleep(timeout).await;
+            }
+            return Err(TransportError::timed_out(timeout));
+        }
+        if !delay.is_zero() {
+            if let Some(sleeper) = &self.sleeper {
+                sleeper.sleep(delay).await;
+            }
+        }
+        if exchange.drop_response {
+            return Err(TransportError::interrupted(
+                "the simulator dropped the connection after processing the request",
+            )
+            .with_elapsed(delay));
+        }
+        let mut response = exchange.response;
+        response.elapsed = Some(delay);
+        Ok(response)
+    }
+}

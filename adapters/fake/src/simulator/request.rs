@@ -1,0 +1,598 @@
+//! Request bodies: JSON parsing and the field-level validation behind 422 responses.
+//!
+//! Everything here is pure: checks that need the simulator's state (does this token exist?) live
+//! with the state.
+
+use checkout_core::id::{CustomerId, SourceId};
+use serde_json::{Map, Value};
+
+use super::clock;
+use super::rules;
+
+/// Longest `reference` the API accepts.
+const MAX_REFERENCE: usize = 50;
+/// Longest free-text field (description, names, URLs) the simulator accepts.
+const MAX_TEXT: usize = 1024;
+
+/// Why a body was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Reject {
+    /// Not JSON, or not a JSON object: 422 `request_malformed`.
+    Malformed,
+    /// 422 `request_invalid` with these codes.
+    Invalid(Vec<&'static str>),
+}
+
+/// Collected `error_codes`, without duplicates, in the order found.
+#[derive(Debug, Default)]
+pub(super) struct Errors(Vec<&'static str>);
+
+impl Errors {
+    pub(super) fn push(&mut self, code: &'static str) {
+        if !self.0.contains(&code) {
+            self.0.push(code);
+        }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub(super) fn into_reject(self) -> Reject {
+        Reject::Invalid(self.0)
+    }
+}
+
+/// Parses a JSON object body; `optional` bodies may also be empty or `null`.
+pub(super) fn parse_object(body: &[u8], optional: bool) -> Result<Map<String, Value>, Reject> {
+    if optional && body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(Value::Null) if optional => Ok(Map::new()),
+        _ => Err(Reject::Malformed),
+    }
+}
+
+/// A field that is absent or `null`.
+fn absent(value: Option<&Value>) -> bool {
+    matches!(value, None | Some(Value::Null))
+}
+
+/// An optional string field of at most `max` bytes; anything else adds `code`.
+fn optional_text(
+    obj: &Map<String, Value>,
+    field: &str,
+    max: usize,
+    code: &'static str,
+    errors: &mut Errors,
+) -> Option<String> {
+    match obj.get(field) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.len() <= max && !s.chars().any(char::is_control) => Some(s.clone()),
+        Some(_) => {
+            errors.push(code);
+            None
+        }
+    }
+}
+
+/// An optional object field; anything else adds `code`.
+fn optional_object(obj: &Map<String, Value>, field: &str, code: &'static str, errors: &mut Errors) -> Option<Value> {
+    match obj.get(field) {
+        None | Some(Value::Null) => None,
+        Some(v @ Value::Object(_)) => Some(v.clone()),
+        Some(_) => {
+            errors.push(code);
+            None
+        }
+    }
+}
+
+/// An optional boolean field (default `default`); anything else adds `code`.
+fn optional_bool(
+    obj: &Map<String, Value>,
+    field: &str,
+    default: bool,
+    code: &'static str,
+    errors: &mut Errors,
+) -> bool {
+    match obj.get(field) {
+        None | Some(Value::Null) => default,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            errors.push(code);
+            default
+        }
+    }
+}
+
+/// Card details as sent in a `card` source or to `POST /tokens`, checked.
+#[derive(Clone)]
+pub(super) struct CardInput {
+    /// The full number: kept in memory to pay with, never echoed.
+    pub(super) number: String,
+    pub(super) expiry_month: u32,
+    pub(super) expiry_year: u32,
+    pub(super) name: Option<String>,
+    pub(super) billing_address: Option<Value>,
+    pub(super) phone: Option<Value>,
+}
+
+/// Whether a card expiring at the end of `month`/`year` has expired at `now`.
+pub(super) fn is_expired(month: u32, year: u32, now: i64) -> bool {
+    (i64::from(year), month) < clock::year_month(now)
+}
+
+/// Checks card fields (`number`, `expiry_month`, `expiry_year`, `cvv`, `name`,
+/// `billing_address`, `phone`) against the simulator clock `now`.
+fn card_fields(obj: &Map<String, Value>, now: i64, errors: &mut Errors) -> Option<CardInput> {
+    let number = match obj.get("number") {
+        None | Some(Value::Null) => {
+            errors.push("card_number_required");
+            None
+        }
+        Some(Value::String(s)) if (12..=19).contains(&s.len()) && rules::luhn(s) => Some(s.clone()),
+        Some(_) => {
+            errors.push("card_number_invalid");
+            None
+        }
+    };
+    let expiry_month = match obj.get("expiry_month") {
+        None | Some(Value::Null) => {
+            errors.push("card_expiry_month_required");
+            None
+        }
+        Some(v) => {
+            let month = v.as_u64().filter(|m| (1..=12).contains(m)).and_then(|m| u32::try_from(m).ok());
+            if month.is_none() {
+                errors.push("card_expiry_month_invalid");
+            }
+            month
+        }
+    };
+    let expiry_year = match obj.get("expiry_year") {
+        None | Some(Value::Null) => {
+            errors.push("card_expiry_year_required");
+            None
+        }
+        Some(v) => {
+            let year = v.as_u64().filter(|y| (1000..=9999).contains(y)).and_then(|y| u32::try_from(y).ok());
+            if year.is_none() {
+                errors.push("card_expiry_year_invalid");
+            }
+            year
+        }
+    };
+    if let (Some(month), Some(year)) = (expiry_month, expiry_year) {
+        if is_expired(month, year, now) {
+            errors.push("card_expired");
+        }
+    }
+    check_cvv(obj, errors);
+    let name = optional_text(obj, "name", 255, "card_holder_name_invalid", errors);
+    let billing_address = optional_object(obj, "billing_address", "address_invalid", errors);
+    let phone = optional_object(obj, "phone", "phone_number_invalid", errors);
+    Some(CardInput {
+        number: number?,
+        expiry_month: expiry_month?,
+        expiry_year: expiry_year?,
+        name,
+        billing_address,
+        phone,
+    })
+}
+
+/// An optional `cvv`: a string of 3 or 4 digits. It is checked and then forgotten.
+fn check_cvv(obj: &Map<String, Value>, errors: &mut Errors) {
+    match obj.get("cvv") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) if (3..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) => {}
+        Some(_) => errors.push("cvv_invalid"),
+    }
+}
+
+/// The `source` of a payment request.
+#[derive(Clone)]
+pub(super) enum SourceInput {
+    /// `{"type": "card", ...}`
+    Card(CardInput),
+    /// `{"type": "token", "token": "tok_..."}`
+    Token { token: String, billing_address: Option<Value>, phone: Option<Value> },
+    /// `{"type": "id", "id": "src_..."}`
+    Id { id: String },
+    /// `{"type": "customer", "id": "cus_..." | "email": ...}`
+    Customer { id: Option<String>, email: Option<String> },
+    /// Any other type: an alternative payment method, with its echoed details (`bic`,
+    /// `description`).
+    Apm { kind: String, details: Map<String, Value> },
+}
+
+/// The `customer` object of a payment request.
+#[derive(Debug, Clone, Default)]
+pub(super) struct CustomerInput {
+    pub(super) id: Option<String>,
+    pub(super) email: Option<String>,
+    pub(super) name: Option<String>,
+}
+
+/// A checked `POST /payments` body.
+#[derive(Clone)]
+pub(super) struct PaymentInput {
+    pub(super) amount: u64,
+    pub(super) currency: String,
+    pub(super) source: SourceInput,
+    pub(super) reference: Option<String>,
+    pub(super) description: Option<String>,
+    pub(super) metadata: Option<Value>,
+    pub(super) customer: Option<CustomerInput>,
+    pub(super) three_ds: bool,
+    pub(super) attempt_n3d: bool,
+    pub(super) risk_enabled: bool,
+    pub(super) payment_type: String,
+    pub(super) success_url: Option<String>,
+    pub(super) failure_url: Option<String>,
+}
+
+fn is_source_type(kind: &str) -> bool {
+    let b = kind.as_bytes();
+    (1..=32).contains(&b.len())
+        && b.first().is_some_and(u8::is_ascii_lowercase)
+        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+}
+
+fn email(value: &str) -> bool {
+    value.len() <= 254
+        && value.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+fn parse_source(obj: &Map<String, Value>, now: i64, errors: &mut Errors) -> Option<SourceInput> {
+    let kind = match obj.get("type") {
+        None | Some(Value::Null) => {
+            errors.push("payment_source_type_required");
+            return None;
+        }
+        Some(Value::String(kind)) if is_source_type(kind) => kind.as_str(),
+        Some(_) => {
+            errors.push("payment_source_type_invalid");
+            return None;
+        }
+    };
+    match kind {
+        "card" => card_fields(obj, now, errors).map(SourceInput::Card),
+        "token" => {
+            let token = match obj.get("token") {
+                None | Some(Value::Null) => {
+                    errors.push("token_required");
+                    None
+                }
+                Some(Value::String(t)) if t.starts_with("tok_") && t.len() <= 128 => Some(t.clone()),
+                Some(_) => {
+                    errors.push("token_invalid");
+                    None
+                }
+            };
+            let billing_address = optional_object(obj, "billing_address", "address_invalid", errors);
+            let phone = optional_object(obj, "phone", "phone_number_invalid", errors);
+            Some(SourceInput::Token { token: token?, billing_address, phone })
+        }
+        "id" => {
+            check_cvv(obj, errors);
+            match obj.get("id") {
+                None | Some(Value::Null) => {
+                    errors.push("source_id_required");
+                    None
+                }
+                Some(Value::String(id)) if SourceId::new(id.as_str()).is_ok() => {
+                    Some(SourceInput::Id { id: id.clone() })
+                }
+                Some(_) => {
+                    errors.push("source_id_invalid");
+                    None
+                }
+            }
+        }
+        "customer" => {
+            let id = match obj.get("id") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(id)) if CustomerId::new(id.as_str()).is_ok() => Some(id.clone()),
+                Some(_) => {
+                    errors.push("customer_id_invalid");
+                    return None;
+                }
+            };
+            let email = match obj.get("email") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(e)) if email(e) => Some(e.clone()),
+                Some(_) => {
+                    errors.push("customer_email_invalid");
+                    return None;
+                }
+            };
+            if id.is_none() && email.is_none() {
+                errors.push("customer_id_required");
+                return None;
+            }
+            Some(SourceInput::Customer { id, email })
+        }
+        apm => {
+            let mut details = Map::new();
+            if let Some(bic) = optional_text(obj, "bic", 11, "bic_invalid", errors) {
+                if (bic.len() == 8 || bic.len() == 11) && bic.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    details.insert("bic".into(), Value::String(bic));
+                } else {
+                    errors.push("bic_invalid");
+                }
+            }
+            if let Some(description) = optional_text(obj, "description", 255, "description_invalid", errors) {
+                details.insert("description".into(), Value::String(description));
+            }
+            Some(SourceInput::Apm { kind: apm.to_string(), details })
+        }
+    }
+}
+
+fn parse_customer(value: Option<&Value>, errors: &mut Errors) -> Option<CustomerInput> {
+    let obj = match value {
+        None | Some(Value::Null) => return None,
+        Some(Value::Object(obj)) => obj,
+        Some(_) => {
+            errors.push("customer_invalid");
+            return None;
+        }
+    };
+    let mut customer = CustomerInput::default();
+    match obj.get("id") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(id)) if CustomerId::new(id.as_str()).is_ok() => customer.id = Some(id.clone()),
+        Some(_) => errors.push("customer_id_invalid"),
+    }
+    match obj.get("email") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(e)) if email(e) => customer.email = Some(e.clone()),
+        Some(_) => errors.push("customer_email_invalid"),
+    }
+    customer.name = optional_text(obj, "name", 255, "customer_name_invalid", errors);
+    Some(customer)
+}
+
+fn redirect_url(obj: &Map<String, Value>, field: &str, code: &'static str, errors: &mut Errors) -> Option<String> {
+    let url = optional_text(obj, field, MAX_TEXT, code, errors)?;
+    let lower = url.to_ascii_lowercase();
+    let ok = (lower.starts_with("https://") || lower.starts_with("http://"))
+        && url.len() > "http://".len()
+        && url.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        Some(url)
+    } else {
+        errors.push(code);
+        None
+    }
+}
+
+/// Parses and checks a `POST /payments` body against the simulator clock `now`.
+pub(super) fn parse_payment(body: &[u8], now: i64) -> Result<PaymentInput, Reject> {
+    let obj = parse_object(body, false)?;
+    let mut errors = Errors::default();
+
+    let amount = obj.get("amount").and_then(Value::as_u64);
+    if amount.is_none() {
+        errors.push("amount_invalid");
+    }
+    let currency = match obj.get("currency") {
+        None | Some(Value::Null) => {
+            errors.push("currency_required");
+            None
+        }
+        Some(Value::String(code)) => {
+            let currency = rules::currency(code);
+            if currency.is_none() {
+                errors.push("currency_invalid");
+            }
+            currency
+        }
+        Some(_) => {
+            errors.push("currency_invalid");
+            None
+        }
+    };
+    let source = match obj.get("source") {
+        Some(Value::Object(source)) => parse_source(source, now, &mut errors),
+        _ => {
+            errors.push("payment_source_required");
+            None
+        }
+    };
+    let reference = optional_text(&obj, "reference", MAX_REFERENCE, "reference_invalid", &mut errors);
+    let description = optional_text(&obj, "description", MAX_TEXT, "description_invalid", &mut errors);
+    let metadata = optional_object(&obj, "metadata", "metadata_invalid", &mut errors);
+    let customer = parse_customer(obj.get("customer"), &mut errors);
+    let (three_ds, attempt_n3d) = match obj.get("3ds") {
+        None | Some(Value::Null) => (false, false),
+        Some(Value::Bool(enabled)) => (*enabled, false),
+        Some(Value::Object(tds)) => (
+            optional_bool(tds, "enabled", false, "3ds_invalid", &mut errors),
+            optional_bool(tds, "attempt_n3d", false, "3ds_invalid", &mut errors),
+        ),
+        Some(_) => {
+            errors.push("3ds_invalid");
+            (false, false)
+        }
+    };
+    let risk_enabled = match obj.get("risk") {
+        None | Some(Value::Null) => true,
+        Some(Value::Object(risk)) => optional_bool(risk, "enabled", true, "risk_invalid", &mut errors),
+        Some(_) => {
+            errors.push("risk_invalid");
+            true
+        }
+    };
+    let payment_type = match obj.get("payment_type") {
+        None | Some(Value::Null) => "Regular".to_string(),
+        Some(Value::String(t)) if matches!(t.as_str(), "Regular" | "Recurring" | "MOTO") => t.clone(),
+        Some(_) => {
+            errors.push("payment_type_invalid");
+            "Regular".to_string()
+        }
+    };
+    let success_url = redirect_url(&obj, "success_url", "success_url_invalid", &mut errors);
+    let failure_url = redirect_url(&obj, "failure_url", "failure_url_invalid", &mut errors);
+
+    // Rules that depend on the kind of source.
+    if let Some(SourceInput::Apm { kind, .. }) = &source {
+        if reference.is_none() && absent(obj.get("reference")) {
+            errors.push("reference_required");
+        }
+        if amount == Some(0) {
+            errors.push("amount_invalid");
+        }
+        if kind == "ideal" && currency.as_deref().is_some_and(|c| c != "EUR") {
+            errors.push("currency_not_supported");
+        }
+    }
+
+    match (amount, currency, source) {
+        (Some(amount), Some(currency), Some(source)) if errors.is_empty() => Ok(PaymentInput {
+            amount,
+            currency,
+            source,
+            reference,
+            description,
+            metadata,
+            customer,
+            three_ds,
+            attempt_n3d,
+            risk_enabled,
+            payment_type,
+            success_url,
+            failure_url,
+        }),
+        _ => {
+            if errors.is_empty() {
+                // Unreachable in practice: every missing part pushed a code. Stay safe anyway.
+                errors.push("request_invalid");
+            }
+            Err(errors.into_reject())
+        }
+    }
+}
+
+/// Parses and checks a `POST /tokens` body.
+pub(super) fn parse_token(body: &[u8], now: i64) -> Result<CardInput, Reject> {
+    let obj = parse_object(body, false)?;
+    let mut errors = Errors::default();
+    match obj.get("type") {
+        Some(Value::String(t)) if t == "card" => {}
+        None | Some(Value::Null) => errors.push("token_type_required"),
+        Some(_) => errors.push("token_type_invalid"),
+    }
+    let card = card_fields(&obj, now, &mut errors);
+    match card {
+        Some(card) if errors.is_empty() => Ok(card),
+        _ => Err(errors.into_reject()),
+    }
+}
+
+/// A checked capture, refund or void body.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ActionInput {
+    pub(super) amount: Option<u64>,
+    pub(super) reference: Option<String>,
+    pub(super) metadata: Option<Value>,
+}
+
+/// Parses a capture/refund (`with_amount`) or void body; the body is optional.
+pub(super) fn parse_action(body: &[u8], with_amount: bool) -> Result<ActionInput, Reject> {
+    let obj = parse_object(body, true)?;
+    let mut errors = Errors::default();
+    let amount = if with_amount {
+        match obj.get("amount") {
+            None | Some(Value::Null) => None,
+            Some(v) => {
+                let amount = v.as_u64().filter(|a| *a > 0);
+                if amount.is_none() {
+                    errors.push("amount_invalid");
+                }
+                amount
+            }
+        }
+    } else {
+        None
+    };
+    let reference = optional_text(&obj, "reference", MAX_REFERENCE, "reference_invalid", &mut errors);
+    let metadata = optional_object(&obj, "metadata", "metadata_invalid", &mut errors);
+    if errors.is_empty() {
+        Ok(ActionInput { amount, reference, metadata })
+    } else {
+        Err(errors.into_reject())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const NOW: i64 = clock::SEEDED_EPOCH;
+
+    fn codes(body: Value) -> Vec<&'static str> {
+        match parse_payment(body.to_string().as_bytes(), NOW) {
+            Err(Reject::Invalid(codes)) => codes,
+            Err(Reject::Malformed) => vec!["<malformed>"],
+            Ok(_) => vec![],
+        }
+    }
+
+    fn card() -> Value {
+        json!({"type": "card", "number": "4242424242424242", "expiry_month": 12, "expiry_year": 2030, "cvv": "100"})
+    }
+
+    #[test]
+    fn a_valid_card_payment_parses() {
+        assert_eq!(codes(json!({"amount": 100, "currency": "usd", "source": card()})), Vec::<&str>::new());
+        let p = parse_payment(json!({"amount": 0, "currency": "GBP", "source": card()}).to_string().as_bytes(), NOW);
+        assert!(matches!(p, Ok(PaymentInput { amount: 0, .. })));
+    }
+
+    #[test]
+    fn field_errors_are_collected() {
+        assert_eq!(codes(json!({"currency": "USD", "source": card()})), ["amount_invalid"]);
+        assert_eq!(codes(json!({"amount": -1, "currency": "USD", "source": card()})), ["amount_invalid"]);
+        assert_eq!(codes(json!({"amount": 1.5, "currency": "USD", "source": card()})), ["amount_invalid"]);
+        assert_eq!(codes(json!({"amount": "10", "currency": "USD", "source": card()})), ["amount_invalid"]);
+        assert_eq!(codes(json!({"amount": 1, "source": card()})), ["currency_required"]);
+        assert_eq!(codes(json!({"amount": 1, "currency": "ABC", "source": card()})), ["currency_invalid"]);
+        assert_eq!(codes(json!({"amount": 1, "currency": 840, "source": card()})), ["currency_invalid"]);
+        assert_eq!(codes(json!({"amount": 1, "currency": "USD"})), ["payment_source_required"]);
+        assert_eq!(codes(json!({})), ["amount_invalid", "currency_required", "payment_source_required"]);
+        let mut c = card();
+        c["expiry_year"] = json!(2025);
+        assert_eq!(codes(json!({"amount": 1, "currency": "USD", "source": c})), ["card_expired"]);
+        let mut c = card();
+        c["expiry_month"] = json!(13);
+        c["cvv"] = json!(100);
+        assert_eq!(
+            codes(json!({"amount": 1, "currency": "USD", "source": c})),
+            ["card_expiry_month_invalid", "cvv_invalid"]
+        );
+        assert_eq!(parse_payment(b"[1]", NOW).err(), Some(Reject::Malformed));
+        assert_eq!(parse_payment(b"", NOW).err(), Some(Reject::Malformed));
+    }
+
+    #[test]
+    fn the_current_month_has_not_expired() {
+        assert!(!is_expired(1, 2026, NOW));
+        assert!(is_expired(12, 2025, NOW));
+    }
+
+    #[test]
+    fn action_bodies_are_optional() {
+        assert!(parse_action(b"", true).is_ok());
+        assert!(parse_action(b"null", true).is_ok());
+        assert_eq!(parse_action(br#"{"amount": 0}"#, true).err(), Some(Reject::Invalid(vec!["amount_invalid"])));
+        assert!(parse_action(br#"{"amount": 0}"#, false).is_ok());
+        assert_eq!(parse_action(b"{", true).err(), Some(Reject::Malformed));
+    }
+}

@@ -1,0 +1,1653 @@
+//! The sandbox simulator, driven through raw HTTP requests as the SDK (or a server) would send them.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use checkout_core::transport::{
+    Headers, HttpRequest, HttpResponse, HttpTransport, Method, Sleeper, TransportErrorKind,
+};
+use checkout_fake::simulator::{test_cards, CardDetails, Fault, Faults, RedirectError, Simulator, MAX_BODY_BYTES};
+use serde_json::{json, Value};
+
+const BASE: &str = "https://api.sandbox.checkout.com";
+const LEGACY_KEY: &str = "sk_test_fde517a8-3f01-41ef-b4bd-4282384b0a64";
+const BEARER_KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
+const PUBLIC_LEGACY_KEY: &str = "pk_test_fde517a8-3f01-41ef-b4bd-4282384b0a64";
+const PUBLIC_BEARER_KEY: &str = "pk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
+
+// ----- helpers -----
+
+/// A response with its body parsed (`Null` when empty or not JSON).
+#[derive(Debug)]
+struct Resp {
+    status: u16,
+    headers: Headers,
+    raw: Vec<u8>,
+    body: Value,
+}
+
+impl Resp {
+    fn from(response: HttpResponse) -> Self {
+        let body = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+        Resp { status: response.status, headers: response.headers, raw: response.body, body }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.raw).into_owned()
+    }
+
+    fn error_codes(&self) -> Vec<String> {
+        self.body["error_codes"]
+            .as_array()
+            .map(|codes| codes.iter().filter_map(|c| c.as_str().map(String::from)).collect())
+            .unwrap_or_default()
+    }
+
+    #[track_caller]
+    fn expect(self, status: u16) -> Self {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.text());
+        self
+    }
+}
+
+fn request(method: Method, url: &str, authorization: Option<&str>, body: Vec<u8>) -> HttpRequest {
+    let mut headers = Headers::new();
+    if let Some(value) = authorization {
+        headers.insert("Authorization", value);
+    }
+    if !body.is_empty() {
+        headers.insert("Content-Type", "application/json");
+    }
+    HttpRequest { method, url: url.to_string(), headers, body, timeout: None }
+}
+
+/// A client of one simulator, with a base URL and an `Authorization` value.
+struct Api {
+    sim: Simulator,
+    base: String,
+    auth: String,
+}
+
+impl Api {
+    fn new(sim: Simulator) -> Self {
+        Api { sim, base: BASE.to_string(), auth: format!("Bearer {BEARER_KEY}") }
+    }
+
+    fn seeded(seed: u64) -> Self {
+        Self::new(Simulator::seeded(seed))
+    }
+
+    fn build(&self, method: Method, path: &str, body: Option<&Value>) -> HttpRequest {
+        let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        request(method, &format!("{}{path}", self.base), Some(&self.auth), body)
+    }
+
+    fn send(&self, request: &HttpRequest) -> Resp {
+        Resp::from(self.sim.handle(request).response)
+    }
+
+    fn post(&self, path: &str, body: Value) -> Resp {
+        self.send(&self.build(Method::Post, path, Some(&body)))
+    }
+
+    fn post_with_key(&self, path: &str, body: Value, idempotency_key: &str) -> Resp {
+        let mut request = self.build(Method::Post, path, Some(&body));
+        request.headers.insert("Cko-Idempotency-Key", idempotency_key);
+        self.send(&request)
+    }
+
+    fn post_empty(&self, path: &str) -> Resp {
+        self.send(&self.build(Method::Post, path, None))
+    }
+
+    fn get(&self, path: &str) -> Resp {
+        self.send(&self.build(Method::Get, path, None))
+    }
+
+    fn pay(&self, body: Value) -> Resp {
+        self.post("/payments", body)
+    }
+
+    /// An approved card payment of `amount`; returns its body.
+    fn approved(&self, amount: u64) -> Value {
+        let body = self.pay(payment(amount, card(test_cards::VISA))).expect(201).body;
+        assert_eq!(body["approved"], true, "{body}");
+        body
+    }
+
+    fn status_of(&self, id: &str) -> String {
+        self.get(&format!("/payments/{id}")).expect(200).body["status"].as_str().unwrap_or_default().to_string()
+    }
+}
+
+fn card(number: &str) -> Value {
+    json!({"type": "card", "number": number, "expiry_month": 6, "expiry_year": 2030, "cvv": "100"})
+}
+
+fn payment(amount: u64, source: Value) -> Value {
+    json!({"source": source, "amount": amount, "currency": "USD", "reference": "ORD-1"})
+}
+
+fn id_of(body: &Value) -> String {
+    body["id"].as_str().expect("an id").to_string()
+}
+
+fn link(body: &Value, rel: &str) -> Option<String> {
+    body["_links"][rel]["href"].as_str().map(String::from)
+}
+
+fn rels(body: &Value) -> BTreeSet<String> {
+    body["_links"].as_object().map(|links| links.keys().cloned().collect()).unwrap_or_default()
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// Asserts that nothing in `text` reveals a full card number or a cvv.
+#[track_caller]
+fn assert_no_card_data(text: &str) {
+    for number in [
+        test_cards::VISA,
+        test_cards::VISA_2,
+        test_cards::MASTERCARD,
+        test_cards::AMEX,
+        test_cards::DISCOVER,
+        test_cards::DECLINED_INSUFFICIENT_FUNDS,
+    ] {
+        assert!(!text.contains(number), "a full card number leaked: {text}");
+    }
+    assert!(!text.contains("\"cvv\""), "a cvv leaked: {text}");
+}
+
+#[derive(Default)]
+struct RecordingSleeper(Mutex<Vec<Duration>>);
+
+#[async_trait::async_trait]
+impl Sleeper for RecordingSleeper {
+    async fn sleep(&self, duration: Duration) {
+        self.0.lock().unwrap().push(duration);
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+}
+
+// ----- authentication and headers -----
+
+#[test]
+fn both_key_kinds_authenticate_in_their_own_header_format() {
+    let api = Api::seeded(1);
+    let body = payment(1000, card(test_cards::VISA));
+    let url = format!("{BASE}/payments");
+    let bytes = body.to_string().into_bytes();
+    let send =
+        |auth: Option<&str>| Resp::from(api.sim.handle(&request(Method::Post, &url, auth, bytes.clone())).response);
+
+    assert_eq!(send(Some(LEGACY_KEY)).status, 201);
+    assert_eq!(send(Some(&format!("Bearer {BEARER_KEY}"))).status, 201);
+    assert_eq!(send(Some("sk_fde517a8-3f01-41ef-b4bd-4282384b0a64")).status, 201);
+    assert_eq!(send(Some("Bearer sk_m73dzbpy7cf3gfd46xr4yj5xo4e")).status, 201);
+
+    for bad in [
+        None,
+        Some(""),
+        Some(&format!("Bearer {LEGACY_KEY}") as &str),
+        Some(BEARER_KEY),
+        Some("Bearer "),
+        Some("Basic c2tfdGVzdA=="),
+        Some(PUBLIC_LEGACY_KEY),
+        Some(&format!("Bearer {PUBLIC_BEARER_KEY}") as &str),
+        Some("sk_test_not-a-uuid"),
+        Some("Bearer sk_sbox_SHOUTING7CF3GFD46XR4YJ5XO4E"),
+        Some(" sk_test_fde517a8-3f01-41ef-b4bd-4282384b0a64"),
+    ] {
+        let resp = send(bad);
+        assert_eq!(resp.status, 401, "{bad:?}");
+        assert!(resp.raw.is_empty());
+        assert!(resp.header("Cko-Request-Id").is_some());
+        assert!(resp.header("Cko-Version").is_none());
+    }
+    assert_eq!(api.sim.payment_count(), 4);
+}
+
+#[test]
+fn every_route_needs_a_secret_key_but_the_redirect_pages() {
+    let api = Api::seeded(2);
+    let pay_id = id_of(&api.approved(100));
+    let anonymous = Api { sim: api.sim.clone(), base: BASE.to_string(), auth: String::new() };
+    for (method, path) in [
+        (Method::Get, format!("/payments/{pay_id}")),
+        (Method::Get, format!("/payments/{pay_id}/actions")),
+        (Method::Post, format!("/payments/{pay_id}/captures")),
+        (Method::Post, format!("/payments/{pay_id}/refunds")),
+        (Method::Post, format!("/payments/{pay_id}/voids")),
+        (Method::Post, "/tokens".to_string()),
+    ] {
+        let resp = anonymous.send(&anonymous.build(method, &path, Some(&json!({}))));
+        assert_eq!(resp.status, 401, "{method} {path}");
+    }
+}
+
+#[test]
+fn responses_carry_request_id_version_and_content_type() {
+    let api = Api::seeded(3);
+    let created = api.pay(payment(100, card(test_cards::VISA))).expect(201);
+    assert!(created.header("Cko-Request-Id").is_some_and(|id| !id.is_empty()));
+    assert_eq!(created.header("Cko-Version"), Some("1.0.0"));
+    assert_eq!(created.header("Content-Type"), Some("application/json"));
+
+    let invalid = api.pay(json!({})).expect(422);
+    assert_eq!(invalid.header("Content-Type"), Some("application/json"));
+    assert!(invalid.header("Cko-Version").is_none());
+    assert_eq!(invalid.body["request_id"].as_str(), invalid.header("Cko-Request-Id"));
+
+    let missing = api.get("/payments/pay_doesnotexist").expect(404);
+    assert!(missing.raw.is_empty());
+    assert!(missing.header("Content-Type").is_none());
+    assert!(missing.header("Cko-Request-Id").is_some());
+
+    let a = created.header("Cko-Request-Id").unwrap().to_string();
+    let b = invalid.header("Cko-Request-Id").unwrap().to_string();
+    assert_ne!(a, b, "request ids are unique");
+}
+
+// ----- routing -----
+
+#[test]
+fn unknown_paths_wrong_methods_and_bad_ids() {
+    let api = Api::seeded(4);
+    let id = id_of(&api.approved(100));
+    for path in [
+        "/",
+        "/nope",
+        "/payments/",
+        "/payments/cus_abc",
+        "/payments/pay_a%2F..",
+        "/payments/pay_..%2F..%2Fcustomers",
+        "/payments/pay_x/unknown",
+        "/customers",
+        "/payments/sid_x/captures",
+        "/sandbox/3ds/pay_x",
+    ] {
+        let resp = api.get(path);
+        assert_eq!(resp.status, 404, "{path}");
+        assert!(resp.raw.is_empty(), "{path}");
+    }
+    let resp = api.get("/payments").expect(405);
+    assert_eq!(resp.header("Allow"), Some("POST"));
+    let resp = api.post(&format!("/payments/{id}"), json!({})).expect(405);
+    assert_eq!(resp.header("Allow"), Some("GET"));
+    api.get(&format!("/payments/{id}/captures")).expect(405);
+    api.post(&format!("/payments/{id}/actions"), json!({})).expect(405);
+    api.get("/tokens").expect(405);
+    // Query strings do not change API routes.
+    let resp = api.get(&format!("/payments/{id}?expand=all#frag")).expect(200);
+    assert_eq!(resp.body["id"], id.as_str());
+    api.post("/payments?x=1", payment(100, card(test_cards::VISA))).expect(201);
+    // Unknown but well-formed ids are 404 with an empty body.
+    assert!(api.get("/payments/pay_aaaaaaaaaaaaaaaaaaaaaaaaaa").expect(404).raw.is_empty());
+    assert!(api.get("/payments/sid_aaaaaaaaaaaaaaaaaaaaaaaaaa").expect(404).raw.is_empty());
+    assert!(api.get("/payments/pay_aaaaaaaaaaaaaaaaaaaaaaaaaa/actions").expect(404).raw.is_empty());
+    api.post_empty("/payments/pay_aaaaaaaaaaaaaaaaaaaaaaaaaa/captures").expect(404);
+}
+
+// ----- validation -----
+
+#[test]
+fn invalid_payment_requests_get_422_with_their_codes() {
+    let api = Api::seeded(5);
+    let good = || payment(100, card(test_cards::VISA));
+    let with = |path: &[&str], value: Value| {
+        let mut body = good();
+        let mut target = &mut body;
+        for (i, key) in path.iter().enumerate() {
+            if i + 1 == path.len() {
+                if value.is_null() {
+                    target.as_object_mut().unwrap().remove(*key);
+                } else {
+                    target[*key] = value.clone();
+                }
+            } else {
+                target = &mut target[*key];
+            }
+        }
+        body
+    };
+    let cases: Vec<(Value, &[&str])> = vec![
+        (with(&["source"], Value::Null), &["payment_source_required"]),
+        (with(&["source"], json!("card")), &["payment_source_required"]),
+        (with(&["amount"], Value::Null), &["amount_invalid"]),
+        (with(&["amount"], json!(-1)), &["amount_invalid"]),
+        (with(&["amount"], json!(10.5)), &["amount_invalid"]),
+        (with(&["amount"], json!("100")), &["amount_invalid"]),
+        (with(&["amount"], json!(1e30)), &["amount_invalid"]),
+        (with(&["currency"], Value::Null), &["currency_required"]),
+        (with(&["currency"], json!("XYZ")), &["currency_invalid"]),
+        (with(&["currency"], json!("US")), &["currency_invalid"]),
+        (with(&["currency"], json!(840)), &["currency_invalid"]),
+        (with(&["source", "number"], json!("4242424242424241")), &["card_number_invalid"]),
+        (with(&["source", "number"], json!("4242-4242-4242-4242")), &["card_number_invalid"]),
+        (with(&["source", "number"], json!(4242424242424242u64)), &["card_number_invalid"]),
+        (with(&["source", "number"], Value::Null), &["card_number_required"]),
+        (with(&["source", "expiry_year"], json!(2025)), &["card_expired"]),
+        (with(&["source", "expiry_month"], json!(13)), &["card_expiry_month_invalid"]),
+        (with(&["source", "expiry_month"], json!(0)), &["card_expiry_month_invalid"]),
+        (with(&["source", "expiry_month"], json!("06")), &["card_expiry_month_invalid"]),
+        (with(&["source", "expiry_year"], json!(30)), &["card_expiry_year_invalid"]),
+        (with(&["source", "cvv"], json!("12")), &["cvv_invalid"]),
+        (with(&["source", "cvv"], json!("12a")), &["cvv_invalid"]),
+        (with(&["source", "cvv"], json!(100)), &["cvv_invalid"]),
+        (with(&["source", "type"], Value::Null), &["payment_source_type_required"]),
+        (with(&["source", "type"], json!("Not A Type!")), &["payment_source_type_invalid"]),
+        (with(&["source", "type"], json!(7)), &["payment_source_type_invalid"]),
+        (with(&["reference"], json!("x".repeat(51))), &["reference_invalid"]),
+        (with(&["reference"], json!(12)), &["reference_invalid"]),
+        (with(&["metadata"], json!([1, 2])), &["metadata_invalid"]),
+        (with(&["customer"], json!("someone")), &["customer_invalid"]),
+        (with(&["customer"], json!({"email": "not-an-email"})), &["customer_email_invalid"]),
+        (with(&["customer"], json!({"id": "pay_abc"})), &["customer_id_invalid"]),
+        (with(&["customer"], json!({"id": "cus_aaaaaaaaaaaaaaaaaaaaaaaaaa"})), &["customer_not_found"]),
+        (with(&["3ds"], json!("yes")), &["3ds_invalid"]),
+        (with(&["payment_type"], json!("Weekly")), &["payment_type_invalid"]),
+        (with(&["success_url"], json!("javascript:alert(1)")), &["success_url_invalid"]),
+        (with(&["failure_url"], json!("https://x.test/a b")), &["failure_url_invalid"]),
+        (json!({"source": {"type": "token"}, "amount": 1, "currency": "USD"}), &["token_required"]),
+        (json!({"source": {"type": "token", "token": "nope"}, "amount": 1, "currency": "USD"}), &["token_invalid"]),
+        (
+            json!({"source": {"type": "token", "token": "tok_aaaaaaaaaaaaaaaaaaaaaaaaaa"}, "amount": 1, "currency": "USD"}),
+            &["token_invalid"],
+        ),
+        (json!({"source": {"type": "id", "id": "cus_abc"}, "amount": 1, "currency": "USD"}), &["source_id_invalid"]),
+        (
+            json!({"source": {"type": "id", "id": "src_aaaaaaaaaaaaaaaaaaaaaaaaaa"}, "amount": 1, "currency": "USD"}),
+            &["source_id_invalid"],
+        ),
+        (
+            json!({"source": {"type": "customer", "id": "cus_aaaaaaaaaaaaaaaaaaaaaaaaaa"}, "amount": 1, "currency": "USD"}),
+            &["customer_not_found"],
+        ),
+        (
+            json!({"source": {"type": "customer", "email": "nobody@example.com"}, "amount": 1, "currency": "USD"}),
+            &["customer_not_found"],
+        ),
+        (json!({"source": {"type": "customer"}, "amount": 1, "currency": "USD"}), &["customer_id_required"]),
+        (
+            json!({"source": {"type": "ideal", "bic": "INGBNL2A"}, "amount": 100, "currency": "EUR"}),
+            &["reference_required"],
+        ),
+        (
+            json!({"source": {"type": "ideal"}, "amount": 100, "currency": "USD", "reference": "r"}),
+            &["currency_not_supported"],
+        ),
+        (
+            json!({"source": {"type": "ideal", "bic": "NOT A BIC"}, "amount": 100, "currency": "EUR", "reference": "r"}),
+            &["bic_invalid"],
+        ),
+        (json!({}), &["amount_invalid", "currency_required", "payment_source_required"]),
+    ];
+    for (body, codes) in cases {
+        let resp = api.pay(body.clone());
+        assert_eq!(resp.status, 422, "{body}: {}", resp.text());
+        assert_eq!(resp.body["error_type"], "request_invalid", "{body}");
+        assert_eq!(resp.error_codes(), codes.iter().map(|c| c.to_string()).collect::<Vec<_>>(), "{body}");
+        assert!(resp.body["request_id"].is_string());
+    }
+    assert_eq!(api.sim.payment_count(), 0, "refused requests create nothing");
+}
+
+#[test]
+fn malformed_bodies_get_request_malformed() {
+    let api = Api::seeded(6);
+    for body in [&b""[..], b"{", b"not json", b"[1,2]", b"\"text\"", b"null", b"{\"amount\": 1,}", &[0xff, 0xfe, 0x00]]
+    {
+        let mut request = api.build(Method::Post, "/payments", None);
+        request.body = body.to_vec();
+        let resp = api.send(&request).expect(422);
+        assert_eq!(resp.body["error_type"], "request_malformed");
+        assert_eq!(resp.error_codes(), ["request_body_malformed"]);
+    }
+}
+
+#[test]
+fn currencies_are_accepted_in_any_case_and_echoed_in_upper_case() {
+    let api = Api::seeded(7);
+    let mut body = payment(100, card(test_cards::VISA));
+    body["currency"] = json!("gbp");
+    assert_eq!(api.pay(body).expect(201).body["currency"], "GBP");
+}
+
+// ----- approval -----
+
+#[test]
+fn an_approved_card_payment_has_the_documented_shape() {
+    let api = Api::seeded(8);
+    let mut body = payment(1000, card(test_cards::VISA));
+    body["customer"] = json!({"email": "jokershere@gmail.com", "name": "Jack Napier"});
+    body["metadata"] = json!({"coupon_code": "NY2018", "partner_id": 123989});
+    body["source"]["billing_address"] = json!({"city": "London", "country": "GB"});
+    body["source"]["name"] = json!("Jack Napier");
+    let resp = api.pay(body).expect(201);
+    let p = &resp.body;
+    assert!(p["id"].as_str().unwrap().starts_with("pay_"));
+    assert_eq!(p["id"].as_str().unwrap().len(), 30);
+    assert!(p["action_id"].as_str().unwrap().starts_with("act_"));
+    assert_eq!(p["amount"], 1000);
+    assert_eq!(p["currency"], "USD");
+    assert_eq!(p["approved"], true);
+    assert_eq!(p["status"], "Authorized");
+    assert_eq!(p["auth_code"].as_str().unwrap().len(), 6);
+    assert_eq!(p["response_code"], "10000");
+    assert_eq!(p["response_summary"], "Approved");
+    assert_eq!(p["processed_on"], "2026-01-01T00:00:01Z");
+    assert_eq!(p["reference"], "ORD-1");
+    assert_eq!(p["risk"]["flagged"], false);
+    assert!(p.get("3ds").is_none());
+    assert_eq!(p["metadata"]["coupon_code"], "NY2018");
+    let source = &p["source"];
+    assert_eq!(source["type"], "card");
+    assert!(source["id"].as_str().unwrap().starts_with("src_"));
+    assert_eq!(source["last4"], "4242");
+    assert_eq!(source["bin"], "424242");
+    assert_eq!(source["expiry_month"], 6);
+    assert_eq!(source["expiry_year"], 2030);
+    assert_eq!(source["scheme"], "Visa");
+    assert_eq!(source["name"], "Jack Napier");
+    assert_eq!(source["billing_address"]["city"], "London");
+    assert_eq!(source["fingerprint"].as_str().unwrap().len(), 64);
+    assert!(p["customer"]["id"].as_str().unwrap().starts_with("cus_"));
+    assert_eq!(p["customer"]["email"], "jokershere@gmail.com");
+    assert_eq!(p["customer"]["name"], "Jack Napier");
+    let id = id_of(p);
+    assert_eq!(rels(p), set(&["self", "actions", "capture", "void"]));
+    assert_eq!(link(p, "self").unwrap(), format!("{BASE}/payments/{id}"));
+    assert_eq!(link(p, "actions").unwrap(), format!("{BASE}/payments/{id}/actions"));
+    assert_eq!(link(p, "capture").unwrap(), format!("{BASE}/payments/{id}/captures"));
+    assert_eq!(link(p, "void").unwrap(), format!("{BASE}/payments/{id}/voids"));
+    assert_no_card_data(&resp.text());
+
+    let details = api.get(&format!("/payments/{id}")).expect(200);
+    let d = &details.body;
+    assert_eq!(d["id"], id.as_str());
+    assert_eq!(d["requested_on"], "2026-01-01T00:00:01Z");
+    assert_eq!(d["status"], "Authorized");
+    assert_eq!(d["approved"], true);
+    assert_eq!(d["amount"], 1000);
+    assert_eq!(d["payment_type"], "Regular");
+    assert_eq!(d["source"]["id"], p["source"]["id"]);
+    assert_eq!(d["customer"]["id"], p["customer"]["id"]);
+    assert_eq!(d["balances"]["available_to_capture"], 1000);
+    assert!(d.get("actions").is_none(), "no action summary when fetched by payment id");
+    assert_eq!(rels(d), set(&["self", "actions", "capture", "void"]));
+    assert_no_card_data(&details.text());
+}
+
+#[test]
+fn schemes_follow_the_bin() {
+    let api = Api::seeded(9);
+    for (number, scheme, cvv) in [
+        (test_cards::VISA, "Visa", "100"),
+        (test_cards::VISA_2, "Visa", "956"),
+        (test_cards::MASTERCARD, "Mastercard", "257"),
+        (test_cards::AMEX, "Amex", "1051"),
+        (test_cards::DISCOVER, "Discover", "100"),
+    ] {
+        let mut source = card(number);
+        source["cvv"] = json!(cvv);
+        let p = api.pay(payment(100, source)).expect(201).body;
+        assert_eq!(p["approved"], true, "{number}");
+        assert_eq!(p["source"]["scheme"], scheme, "{number}");
+        assert_eq!(p["source"]["bin"], &number[..6]);
+        assert_eq!(p["source"]["last4"], &number[number.len() - 4..]);
+    }
+}
+
+#[test]
+fn card_verification_with_a_zero_amount() {
+    let api = Api::seeded(10);
+    let p = api.pay(payment(0, card(test_cards::VISA))).expect(201).body;
+    assert_eq!(p["status"], "Card Verified");
+    assert_eq!(p["approved"], true);
+    assert_eq!(rels(&p), set(&["self", "actions"]));
+    let actions = api.get(&format!("/payments/{}/actions", id_of(&p))).expect(200).body;
+    assert_eq!(actions[0]["type"], "Card Verification");
+    api.post_empty(&format!("/payments/{}/captures", id_of(&p))).expect(403);
+}
+
+// ----- declines -----
+
+#[test]
+fn amount_triggered_response_codes() {
+    let api = Api::seeded(11);
+    let cases: &[(u64, &str, &str, &str)] = &[
+        (1005, "20005", "Declined - Do not honour", "Declined"),
+        (12, "20012", "Invalid payment", "Declined"),
+        (314, "20014", "Invalid card number", "Declined"),
+        (10051, "20051", "Insufficient funds", "Declined"),
+        (154, "20087", "Bad track data", "Declined"),
+        (262, "20062", "Restricted card", "Declined"),
+        (363, "20063", "Security violation", "Declined"),
+        (9998, "20068", "Response received too late / timeout", "Declined"),
+        (6510, "20154", "3DS authentication required", "Declined"),
+        (6520, "20154", "3DS authentication required", "Declined"),
+        (6530, "20154", "3DS authentication required", "Declined"),
+        (6540, "20154", "3DS authentication required", "Declined"),
+        (1033, "30033", "Expired card - Pick up", "Declined"),
+        (4001, "40101", "Payment blocked due to risk", "Declined"),
+        (4008, "40108", "Gateway reject - Post code failed", "Declined"),
+        (100, "10000", "Approved", "Authorized"),
+        (5000, "10000", "Approved", "Authorized"),
+        (1077, "10000", "Approved", "Authorized"),
+    ];
+    for (amount, code, summary, status) in cases {
+        let p = api.pay(payment(*amount, card(test_cards::VISA))).expect(201).body;
+        assert_eq!(p["response_code"], *code, "{amount}");
+        assert_eq!(p["response_summary"], *summary, "{amount}");
+        assert_eq!(p["status"], *status, "{amount}");
+        assert_eq!(p["approved"], *code == "10000", "{amount}");
+        if *code != "10000" {
+            assert_eq!(rels(&p), set(&["self", "actions"]), "{amount}: only self and actions on a decline");
+            assert!(p["source"].get("id").is_none(), "no new source id for a decline");
+            assert!(p.get("auth_code").is_none());
+            let id = id_of(&p);
+            assert_eq!(api.status_of(&id), "Declined");
+            let actions = api.get(&format!("/payments/{id}/actions")).expect(200).body;
+            assert_eq!(actions[0]["approved"], false);
+            assert_eq!(actions[0]["response_code"], *code);
+        }
+    }
+}
+
+#[test]
+fn declining_test_cards() {
+    let api = Api::seeded(12);
+    for (number, code) in [
+        (test_cards::DECLINED_INSUFFICIENT_FUNDS, "20051"),
+        (test_cards::DECLINED_REFER_TO_ISSUER, "20001"),
+        (test_cards::DECLINED_INVALID_PAYMENT, "20012"),
+        (test_cards::DECLINED_INVALID_CARD_NUMBER, "20014"),
+        (test_cards::DECLINED_EXPIRED_CARD, "20054"),
+    ] {
+        let p = api.pay(payment(100, card(number))).expect(201).body;
+        assert_eq!(p["approved"], false, "{number}");
+        assert_eq!(p["status"], "Declined");
+        assert_eq!(p["response_code"], code, "{number}");
+    }
+}
+
+#[test]
+fn risk_flags_and_blocks() {
+    let api = Api::seeded(13);
+    let blocked = api.pay(payment(4001, card(test_cards::VISA))).expect(201).body;
+    assert_eq!(blocked["approved"], false);
+    assert_eq!(blocked["risk"]["flagged"], true);
+
+    let flagged = api.pay(payment(1077, card(test_cards::VISA))).expect(201).body;
+    assert_eq!(flagged["approved"], true);
+    assert_eq!(flagged["risk"]["flagged"], true);
+
+    let mut body = payment(1077, card(test_cards::VISA));
+    body["risk"] = json!({"enabled": false});
+    let unchecked = api.pay(body).expect(201).body;
+    assert_eq!(unchecked["risk"]["flagged"], false);
+
+    assert_eq!(api.approved(1000)["risk"]["flagged"], false);
+}
+
+#[test]
+fn issuer_stops_decline_only_the_first_attempt_of_a_card() {
+    let api = Api::seeded(14);
+    for (amount, code) in [(2011, "200R1"), (2013, "200R3")] {
+        let first = api.pay(payment(amount, card(test_cards::VISA))).expect(201).body;
+        assert_eq!(first["response_code"], code);
+        assert_eq!(first["approved"], false);
+        let second = api.pay(payment(amount, card(test_cards::VISA))).expect(201).body;
+        assert_eq!(second["approved"], true, "{amount}: the second attempt is approved");
+        let other_card = api.pay(payment(amount, card(test_cards::MASTERCARD))).expect(201).body;
+        assert_eq!(other_card["response_code"], code, "another card has its own first attempt");
+    }
+}
+
+// ----- 3-D Secure -----
+
+fn three_ds(amount: u64, attempt_n3d: bool) -> Value {
+    let mut body = payment(amount, card(test_cards::VISA));
+    body["3ds"] = json!({"enabled": true, "attempt_n3d": attempt_n3d});
+    body
+}
+
+#[test]
+fn a_3ds_payment_goes_pending_then_authorized_through_the_redirect_page() {
+    let mut api = Api::seeded(15);
+    api.base = "http://127.0.0.1:8080".to_string();
+    let pending = api.pay(three_ds(1000, false)).expect(202).body;
+    let id = id_of(&pending);
+    assert_eq!(pending["status"], "Pending");
+    assert_eq!(pending["reference"], "ORD-1");
+    assert!(pending["customer"]["id"].as_str().unwrap().starts_with("cus_"));
+    assert_eq!(pending["3ds"], json!({"downgraded": false, "enrolled": "Y"}));
+    assert_eq!(rels(&pending), set(&["self", "redirect"]));
+    let redirect = link(&pending, "redirect").unwrap();
+    let sid = redirect.rsplit('/').next().unwrap().to_string();
+    assert!(sid.starts_with("sid_"));
+    assert_eq!(redirect, format!("http://127.0.0.1:8080/sandbox/3ds/{sid}"));
+    assert!(pending.get("approved").is_none());
+
+    // Pending: no actions yet, the session id finds the payment.
+    assert_eq!(api.get(&format!("/payments/{id}/actions")).expect(200).body, json!([]));
+    let by_session = api.get(&format!("/payments/{sid}")).expect(200).body;
+    assert_eq!(by_session["id"], id.as_str());
+    assert_eq!(by_session["status"], "Pending");
+    assert_eq!(rels(&by_session), set(&["self", "actions", "redirect"]));
+
+    // The page needs no key.
+    let page = Resp::from(api.sim.handle(&request(Method::Get, &redirect, None, Vec::new())).response).expect(200);
+    assert_eq!(page.header("Content-Type"), Some("text/html; charset=utf-8"));
+    let html = page.text();
+    assert!(html.contains(&format!("/sandbox/3ds/{sid}/complete?outcome=success")));
+    assert!(html.contains(&format!("/sandbox/3ds/{sid}/complete?outcome=failure")));
+    assert!(html.contains(&id));
+
+    let complete = format!("{redirect}/complete?outcome=success");
+    let done = Resp::from(api.sim.handle(&request(Method::Post, &complete, None, Vec::new())).response).expect(200);
+    assert_eq!(done.body, json!({"id": id, "status": "Authorized"}));
+
+    let details = api.get(&format!("/payments/{id}")).expect(200).body;
+    assert_eq!(details["status"], "Authorized");
+    assert_eq!(details["approved"], true);
+    assert_eq!(details["3ds"]["authentication_response"], "Y");
+    assert!(details["source"]["id"].as_str().unwrap().starts_with("src_"));
+    assert_eq!(rels(&details), set(&["self", "actions", "capture", "void"]));
+    assert_eq!(link(&details, "self").unwrap(), format!("http://127.0.0.1:8080/payments/{id}"));
+    let actions = api.get(&format!("/payments/{id}/actions")).expect(200).body;
+    assert_eq!(actions.as_array().unwrap().len(), 1);
+    assert_eq!(actions[0]["type"], "Authorization");
+    assert_eq!(actions[0]["response_code"], "10000");
+
+    // By session id, the summary of actions comes along.
+    let by_session = api.get(&format!("/payments/{sid}")).expect(200).body;
+    assert_eq!(by_session["actions"][0]["type"], "Authorization");
+
+    // Completing twice is a conflict; the page still renders.
+    let again = Resp::from(api.sim.handle(&request(Method::Post, &complete, None, Vec::new())).response).expect(409);
+    assert_eq!(again.body["error_codes"], json!(["payment_not_pending"]));
+    assert_eq!(api.sim.complete_redirect(&sid, true), Err(RedirectError::NotPending));
+    let page = Resp::from(api.sim.handle(&request(Method::Get, &redirect, None, Vec::new())).response).expect(200);
+    assert!(!page.text().contains("outcome=success"));
+}
+
+#[test]
+fn a_failed_3ds_challenge_declines_and_redirects_to_the_failure_url() {
+    let api = Api::seeded(16);
+    let mut body = three_ds(1000, false);
+    body["success_url"] = json!("https://shop.test/ok");
+    body["failure_url"] = json!("https://shop.test/fail?order=1");
+    let pending = api.pay(body).expect(202).body;
+    let redirect = link(&pending, "redirect").unwrap();
+    let sid = redirect.rsplit('/').next().unwrap().to_string();
+    // A form post carries the outcome in the body.
+    let mut form = request(Method::Post, &format!("{redirect}/complete"), None, b"outcome=failure".to_vec());
+    form.headers.insert("Content-Type", "application/x-www-form-urlencoded");
+    let resp = Resp::from(api.sim.handle(&form).response).expect(302);
+    assert_eq!(resp.header("Location"), Some(&*format!("https://shop.test/fail?order=1&cko-session-id={sid}")));
+    let details = api.get(&format!("/payments/{sid}")).expect(200).body;
+    assert_eq!(details["status"], "Declined");
+    assert_eq!(details["3ds"]["authentication_response"], "N");
+    let actions = api.get(&format!("/payments/{}/actions", id_of(&details))).expect(200).body;
+    assert_eq!(actions[0]["response_code"], "20151");
+    assert_eq!(actions[0]["response_summary"], "Cardholder failed 3DS authentication");
+
+    // Success goes to the success URL.
+    let mut body = three_ds(1000, false);
+    body["success_url"] = json!("https://shop.test/ok");
+    let pending = api.pay(body).expect(202).body;
+    let redirect = link(&pending, "redirect").unwrap();
+    let sid = redirect.rsplit('/').next().unwrap().to_string();
+    let ok = Resp::from(
+        api.sim
+            .handle(&request(Method::Post, &format!("{redirect}/complete?outcome=success"), None, Vec::new()))
+            .response,
+    )
+    .expect(302);
+    assert_eq!(ok.header("Location"), Some(&*format!("https://shop.test/ok?cko-session-id={sid}")));
+
+    // A bad outcome, an unknown session, and the wrong kind of page.
+    let bad = format!("{redirect}/complete?outcome=maybe");
+    assert_eq!(Resp::from(api.sim.handle(&request(Method::Post, &bad, None, Vec::new())).response).status, 422);
+    let unknown = format!("{BASE}/sandbox/3ds/sid_aaaaaaaaaaaaaaaaaaaaaaaaaa/complete?outcome=success");
+    assert_eq!(Resp::from(api.sim.handle(&request(Method::Post, &unknown, None, Vec::new())).response).status, 404);
+    let wrong_kind = redirect.replace("/3ds/", "/apm/");
+    assert_eq!(Resp::from(api.sim.handle(&request(Method::Get, &wrong_kind, None, Vec::new())).response).status, 404);
+    assert_eq!(api.sim.complete_redirect("sid_aaaaaaaaaaaaaaaaaaaaaaaaaa", true), Err(RedirectError::UnknownSession));
+}
+
+#[test]
+fn amounts_needing_3ds_and_3ds_malfunctions() {
+    let api = Api::seeded(17);
+    // 6510-6540 pass when 3DS is requested.
+    let pending = api.pay(three_ds(6540, false)).expect(202).body;
+    let sid = link(&pending, "redirect").unwrap().rsplit('/').next().unwrap().to_string();
+    api.sim.complete_redirect(&sid, true).unwrap();
+    assert_eq!(api.status_of(&id_of(&pending)), "Authorized");
+
+    // 5000-5029 with 3DS: malfunction, unless a downgrade is allowed.
+    for amount in [5000, 5015, 5029] {
+        let declined = api.pay(three_ds(amount, false)).expect(201).body;
+        assert_eq!(declined["response_code"], "20153", "{amount}");
+        assert_eq!(declined["response_summary"], "3DS system malfunction");
+        assert_eq!(declined["approved"], false);
+
+        let downgraded = api.pay(three_ds(amount, true)).expect(201).body;
+        assert_eq!(downgraded["approved"], true, "{amount}");
+        assert_eq!(downgraded["status"], "Authorized");
+        assert_eq!(downgraded["3ds"], json!({"downgraded": true, "enrolled": "N"}));
+    }
+    // `"3ds": true` is short for `{"enabled": true}`.
+    let mut body = payment(100, card(test_cards::VISA));
+    body["3ds"] = json!(true);
+    assert_eq!(api.pay(body).expect(202).body["3ds"]["enrolled"], "Y");
+    // 5030 is an ordinary 3DS payment.
+    api.pay(three_ds(5030, true)).expect(202);
+}
+
+#[test]
+fn a_3ds_payment_can_still_be_declined_after_authentication() {
+    let api = Api::seeded(18);
+    let pending = api.pay(three_ds(2005, false)).expect(202).body;
+    api.sim.complete_redirect(&id_of(&pending), true).unwrap();
+    let details = api.get(&format!("/payments/{}", id_of(&pending))).expect(200).body;
+    assert_eq!(details["status"], "Declined");
+    assert_eq!(details["3ds"]["authentication_response"], "Y");
+}
+
+// ----- alternative payment methods -----
+
+#[test]
+fn ideal_and_other_apms_redirect_to_the_simulated_page() {
+    let api = Api::seeded(19);
+    let body = json!({
+        "source": {"type": "ideal", "bic": "INGBNL2A", "description": "test ideal description"},
+        "amount": 100, "currency": "EUR", "reference": "pay_apm_ref",
+    });
+    let pending = api.pay(body).expect(202).body;
+    let id = id_of(&pending);
+    assert_eq!(pending["status"], "Pending");
+    assert!(pending["customer"]["id"].as_str().unwrap().starts_with("cus_"));
+    assert!(pending.get("3ds").is_none());
+    let redirect = link(&pending, "redirect").unwrap();
+    assert!(redirect.starts_with(&format!("{BASE}/sandbox/apm/sid_")), "{redirect}");
+    let page = Resp::from(api.sim.handle(&request(Method::Get, &redirect, None, Vec::new())).response).expect(200);
+    assert!(page.text().contains("pay_apm_ref"));
+
+    let details = api.get(&format!("/payments/{id}")).expect(200).body;
+    assert_eq!(details["source"], json!({"type": "ideal", "bic": "INGBNL2A", "description": "test ideal description"}));
+
+    api.sim.complete_redirect(&id, true).unwrap();
+    assert_eq!(api.status_of(&id), "Authorized");
+
+    // Any other well-formed type is an APM too; failure declines it.
+    let other = json!({"source": {"type": "sofort"}, "amount": 100, "currency": "EUR", "reference": "r"});
+    let pending = api.pay(other).expect(202).body;
+    let sid = link(&pending, "redirect").unwrap().rsplit('/').next().unwrap().to_string();
+    let complete = format!("{BASE}/sandbox/apm/{sid}/complete?outcome=failure");
+    Resp::from(api.sim.handle(&request(Method::Post, &complete, None, Vec::new())).response).expect(200);
+    assert_eq!(api.status_of(&id_of(&pending)), "Declined");
+    let pending =
+        api.pay(json!({"source": {"type": "my_new_wallet"}, "amount": 5, "currency": "GBP", "reference": "r"}));
+    assert_eq!(pending.expect(202).body["status"], "Pending");
+}
+
+// ----- lifecycle -----
+
+#[test]
+fn capture_refund_lifecycle_with_links_and_history() {
+    let api = Api::seeded(20);
+    let p = api.approved(1000);
+    let id = id_of(&p);
+    let path = |tail: &str| format!("/payments/{id}/{tail}");
+
+    // Refund before capture: not allowed.
+    assert!(api.post_empty(&path("refunds")).expect(403).raw.is_empty());
+
+    // Partial capture.
+    let capture =
+        api.post(&path("captures"), json!({"amount": 400, "reference": "CAP-1", "metadata": {"n": 1}})).expect(202);
+    let c = &capture.body;
+    assert!(c["action_id"].as_str().unwrap().starts_with("act_"));
+    assert_eq!(c["reference"], "CAP-1");
+    assert_eq!(link(c, "payment").unwrap(), format!("{BASE}/payments/{id}"));
+    let d = api.get(&format!("/payments/{id}")).expect(200).body;
+    assert_eq!(d["status"], "Partially Captured");
+    assert_eq!(rels(&d), set(&["self", "actions", "capture", "refund"]));
+    assert_eq!(d["balances"]["available_to_capture"], 600);
+    assert_eq!(d["balances"]["available_to_refund"], 400);
+
+    // Void after capture: not allowed. Over-capture: 422.
+    api.post_empty(&path("voids")).expect(403);
+    let over = api.post(&path("captures"), json!({"amount": 601})).expect(422);
+    assert_eq!(over.error_codes(), ["capture_value_greater_than_authorized"]);
+    for bad in [json!({"amount": 0}), json!({"amount": -5}), json!({"amount": 1.5}), json!({"amount": "1"})] {
+        assert_eq!(api.post(&path("captures"), bad).expect(422).error_codes(), ["amount_invalid"]);
+    }
+    assert_eq!(api.post(&path("captures"), json!({"reference": 5})).expect(422).error_codes(), ["reference_invalid"]);
+    api.send(&{
+        let mut r = api.build(Method::Post, &path("captures"), None);
+        r.body = b"{oops".to_vec();
+        r
+    })
+    .expect(422);
+
+    // The rest by default.
+    api.post_empty(&path("captures")).expect(202);
+    let d = api.get(&format!("/payments/{id}")).expect(200).body;
+    assert_eq!(d["status"], "Captured");
+    assert_eq!(rels(&d), set(&["self", "actions", "refund"]));
+    api.post_empty(&path("captures")).expect(403);
+
+    // Partial refund, over-refund, full refund.
+    api.post(&path("refunds"), json!({"amount": 300, "reference": "REF-1"})).expect(202);
+    assert_eq!(api.status_of(&id), "Partially Refunded");
+    let over = api.post(&path("refunds"), json!({"amount": 701})).expect(422);
+    assert_eq!(over.error_codes(), ["refund_amount_exceeds_balance"]);
+    api.post_empty(&path("captures")).expect(403);
+    api.post(&path("refunds"), json!({"reference": "REF-2"})).expect(202);
+    let d = api.get(&format!("/payments/{id}")).expect(200).body;
+    assert_eq!(d["status"], "Refunded");
+    assert_eq!(rels(&d), set(&["self", "actions"]));
+    assert_eq!(d["balances"]["total_refunded"], 1000);
+    api.post_empty(&path("refunds")).expect(403);
+    api.post_empty(&path("voids")).expect(403);
+
+    // The history, newest first.
+    let actions = api.get(&path("actions")).expect(200).body;
+    let summary: Vec<(String, u64, Option<String>)> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            assert!(a["id"].as_str().unwrap().starts_with("act_"));
+            assert_eq!(a["approved"], true);
+            assert_eq!(a["response_code"], "10000");
+            assert!(a["processed_on"].as_str().unwrap().starts_with("2026-01-01T00:00:"));
+            (
+                a["type"].as_str().unwrap().to_string(),
+                a["amount"].as_u64().unwrap(),
+                a["reference"].as_str().map(String::from),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, u64, Option<String>)> = vec![
+        ("Refund".into(), 700, Some("REF-2".into())),
+        ("Refund".into(), 300, Some("REF-1".into())),
+        ("Capture".into(), 600, None),
+        ("Capture".into(), 400, Some("CAP-1".into())),
+        ("Authorization".into(), 1000, Some("ORD-1".into())),
+    ];
+    assert_eq!(summary, expected);
+    assert_eq!(actions[3]["metadata"], json!({"n": 1}));
+    assert_eq!(actions[4]["id"], p["action_id"]);
+    let ids: BTreeSet<&str> = actions.as_array().unwrap().iter().filter_map(|a| a["id"].as_str()).collect();
+    assert_eq!(ids.len(), 5);
+}
+
+#[test]
+fn voids_and_actions_on_payments_that_do_not_allow_them() {
+    let api = Api::seeded(21);
+    let id = id_of(&api.approved(500));
+    let void = api.post(&format!("/payments/{id}/voids"), json!({"reference": "VOID", "amount": 12})).expect(202).body;
+    assert_eq!(void["reference"], "VOID");
+    let d = api.get(&format!("/payments/{id}")).expect(200).body;
+    assert_eq!(d["status"], "Voided");
+    assert_eq!(rels(&d), set(&["self", "actions"]));
+    api.post_empty(&format!("/payments/{id}/captures")).expect(403);
+    api.post_empty(&format!("/payments/{id}/voids")).expect(403);
+    api.post_empty(&format!("/payments/{id}/refunds")).expect(403);
+    let actions = api.get(&format!("/payments/{id}/actions")).expect(200).body;
+    assert_eq!(actions[0]["type"], "Void");
+    assert_eq!(actions[0]["amount"], 500);
+
+    let declined = id_of(&api.pay(payment(1005, card(test_cards::VISA))).expect(201).body);
+    for action in ["captures", "refunds", "voids"] {
+        api.post_empty(&format!("/payments/{declined}/{action}")).expect(403);
+    }
+    let pending = id_of(&api.pay(three_ds(100, false)).expect(202).body);
+    for action in ["captures", "refunds", "voids"] {
+        api.post_empty(&format!("/payments/{pending}/{action}")).expect(403);
+    }
+}
+
+// ----- idempotency -----
+
+#[test]
+fn the_same_idempotency_key_replays_the_first_response() {
+    let api = Api::seeded(22);
+    let body = payment(1000, card(test_cards::VISA));
+    let first = api.post_with_key("/payments", body.clone(), "order-42").expect(201);
+    let second = api.post_with_key("/payments", body.clone(), "order-42").expect(201);
+    assert_eq!(first.raw, second.raw, "byte-for-byte");
+    assert_eq!(second.header("Cko-Idempotent-Replay"), Some("true"));
+    assert!(first.header("Cko-Idempotent-Replay").is_none());
+    assert_eq!(api.sim.payment_count(), 1);
+    assert_eq!(api.sim.payments_with_reference("ORD-1"), 1);
+
+    // Same key, different body: conflict.
+    let conflict = api.post_with_key("/payments", payment(1001, card(test_cards::VISA)), "order-42").expect(409);
+    assert_eq!(conflict.body["error_type"], "idempotency_key_reused");
+    assert_eq!(conflict.error_codes(), ["idempotency_key_reused"]);
+    assert_eq!(api.sim.payment_count(), 1);
+
+    // Another key processes again; the same key on another path is independent.
+    api.post_with_key("/payments", body, "order-43").expect(201);
+    assert_eq!(api.sim.payment_count(), 2);
+    let id = id_of(&first.body);
+    let capture =
+        api.post_with_key(&format!("/payments/{id}/captures"), json!({"amount": 100}), "order-42").expect(202);
+    let again = api.post_with_key(&format!("/payments/{id}/captures"), json!({"amount": 100}), "order-42").expect(202);
+    assert_eq!(capture.raw, again.raw);
+    assert_eq!(api.get(&format!("/payments/{id}/actions")).expect(200).body.as_array().unwrap().len(), 2);
+
+    // Refused requests are replayed too, and an invalid key is refused.
+    let invalid = api.post_with_key("/payments", json!({}), "bad-body").expect(422);
+    assert_eq!(api.post_with_key("/payments", json!({}), "bad-body").expect(422).raw, invalid.raw);
+    let resp = api.post_with_key("/payments", json!({}), "has space").expect(422);
+    assert_eq!(resp.error_codes(), ["idempotency_key_invalid"]);
+}
+
+#[test]
+fn a_replay_does_not_consume_a_token() {
+    let api = Api::seeded(23);
+    let token = api.sim.create_token(&CardDetails::new(test_cards::VISA, 6, 2030));
+    let body = payment(100, json!({"type": "token", "token": token}));
+    let first = api.post_with_key("/payments", body.clone(), "k1").expect(201);
+    let replay = api.post_with_key("/payments", body.clone(), "k1").expect(201);
+    assert_eq!(first.raw, replay.raw);
+    let reuse = api.post_with_key("/payments", body, "k2").expect(422);
+    assert_eq!(reuse.error_codes(), ["token_used"]);
+}
+
+// ----- tokens, stored sources, customers -----
+
+#[test]
+fn tokens_are_created_over_http_with_public_or_secret_keys_and_are_single_use() {
+    let mut api = Api::seeded(24);
+    let card_body =
+        json!({"type": "card", "number": test_cards::VISA, "expiry_month": 6, "expiry_year": 2030, "cvv": "100"});
+    for auth in [PUBLIC_LEGACY_KEY.to_string(), format!("Bearer {PUBLIC_BEARER_KEY}"), LEGACY_KEY.to_string()] {
+        api.auth = auth;
+        api.post("/tokens", card_body.clone()).expect(201);
+    }
+    api.auth = format!("Bearer {PUBLIC_BEARER_KEY}");
+    api.post("/payments", payment(100, card(test_cards::VISA))).expect(401);
+    let created = api.post("/tokens", card_body.clone()).expect(201);
+    assert_no_card_data(&created.text());
+    let t = &created.body;
+    assert_eq!(t["type"], "card");
+    assert!(t["token"].as_str().unwrap().starts_with("tok_"));
+    assert_eq!(t["last4"], "4242");
+    assert_eq!(t["bin"], "424242");
+    assert_eq!(t["scheme"], "Visa");
+    assert_eq!(t["expiry_month"], 6);
+    assert_eq!(t["expires_on"], "2026-01-01T00:15:05Z");
+
+    for (body, code) in [
+        (json!({"number": test_cards::VISA, "expiry_month": 6, "expiry_year": 2030}), "token_type_required"),
+        (
+            json!({"type": "applepay", "number": test_cards::VISA, "expiry_month": 6, "expiry_year": 2030}),
+            "token_type_invalid",
+        ),
+        (json!({"type": "card", "number": "123", "expiry_month": 6, "expiry_year": 2030}), "card_number_invalid"),
+        (json!({"type": "card", "number": test_cards::VISA, "expiry_month": 6, "expiry_year": 2020}), "card_expired"),
+    ] {
+        assert_eq!(api.post("/tokens", body).expect(422).error_codes(), [code]);
+    }
+    assert_eq!(api.post("/tokens", json!([])).expect(422).body["error_type"], "request_malformed");
+    // Token requests are idempotent too.
+    let first = api.post_with_key("/tokens", card_body.clone(), "tok-key").expect(201);
+    let again = api.post_with_key("/tokens", card_body.clone(), "tok-key").expect(201);
+    assert_eq!(first.body["token"], again.body["token"]);
+    assert_eq!(again.header("Cko-Idempotent-Replay"), Some("true"));
+
+    api.auth = format!("Bearer {BEARER_KEY}");
+    let token = t["token"].as_str().unwrap();
+    let source = json!({"type": "token", "token": token, "billing_address": {"country": "GB"}});
+    let paid = api.pay(payment(100, source.clone())).expect(201).body;
+    assert_eq!(paid["approved"], true);
+    assert_eq!(paid["source"]["last4"], "4242");
+    assert_eq!(paid["source"]["billing_address"]["country"], "GB");
+    assert_eq!(api.pay(payment(100, source)).expect(422).error_codes(), ["token_used"]);
+
+    // A declined attempt uses the token up too.
+    let token = api.sim.create_token(&CardDetails::new(test_cards::DECLINED_INSUFFICIENT_FUNDS, 6, 2030));
+    let source = json!({"type": "token", "token": token});
+    assert_eq!(api.pay(payment(100, source.clone())).expect(201).body["approved"], false);
+    assert_eq!(api.pay(payment(100, source)).expect(422).error_codes(), ["token_used"]);
+
+    // A refused request (bad currency) does not.
+    let token = api.sim.create_token(&CardDetails::new(test_cards::VISA, 6, 2030).with_name("A B"));
+    let mut body = payment(100, json!({"type": "token", "token": token}));
+    body["currency"] = json!("NOPE");
+    api.pay(body.clone()).expect(422);
+    body["currency"] = json!("USD");
+    assert_eq!(api.pay(body).expect(201).body["source"]["name"], "A B");
+}
+
+#[test]
+fn tokens_made_in_rust_are_checked_when_used_and_expire() {
+    let api = Api::seeded(25);
+    let bad = api.sim.create_token(&CardDetails::new("4242424242424241", 6, 2030));
+    assert_eq!(
+        api.pay(payment(100, json!({"type": "token", "token": bad}))).expect(422).error_codes(),
+        ["card_number_invalid"]
+    );
+    let expired_card = api.sim.create_token(&CardDetails::new(test_cards::VISA, 13, 2030));
+    assert_eq!(
+        api.pay(payment(100, json!({"type": "token", "token": expired_card}))).expect(422).error_codes(),
+        ["card_expired"]
+    );
+    let token = api.sim.create_token(&CardDetails::new(test_cards::VISA, 6, 2030));
+    api.sim.advance_clock(Duration::from_secs(16 * 60));
+    assert_eq!(
+        api.pay(payment(100, json!({"type": "token", "token": token}))).expect(422).error_codes(),
+        ["token_expired"]
+    );
+    assert!(!format!("{:?}", CardDetails::new(test_cards::VISA, 6, 2030)).contains(test_cards::VISA));
+}
+
+#[test]
+fn sources_and_customers_are_reusable() {
+    let api = Api::seeded(26);
+    let mut body = payment(100, card(test_cards::MASTERCARD));
+    body["customer"] = json!({"email": "ada@example.com", "name": "Ada"});
+    let first = api.pay(body.clone()).expect(201).body;
+    let src = first["source"]["id"].as_str().unwrap().to_string();
+    let cus = first["customer"]["id"].as_str().unwrap().to_string();
+    assert!(src.starts_with("src_") && cus.starts_with("cus_"));
+
+    // The same card for the same customer keeps its source id; the email finds the customer.
+    let again = api.pay(body).expect(201).body;
+    assert_eq!(again["source"]["id"], src.as_str());
+    assert_eq!(again["customer"]["id"], cus.as_str());
+
+    // Paying with the source id: no card details, no cvv needed.
+    let by_source = api.pay(payment(250, json!({"type": "id", "id": src}))).expect(201).body;
+    assert_eq!(by_source["approved"], true);
+    assert_eq!(by_source["source"]["id"], src.as_str());
+    assert_eq!(by_source["source"]["scheme"], "Mastercard");
+    assert_eq!(by_source["customer"]["id"], cus.as_str());
+    api.pay(payment(250, json!({"type": "id", "id": src, "cvv": "257"}))).expect(201);
+    assert_eq!(
+        api.pay(payment(250, json!({"type": "id", "id": src, "cvv": "x"}))).expect(422).error_codes(),
+        ["cvv_invalid"]
+    );
+
+    // Paying with the customer, by id or by email.
+    for source in [json!({"type": "customer", "id": cus}), json!({"type": "customer", "email": "ADA@example.com"})] {
+        let p = api.pay(payment(300, source)).expect(201).body;
+        assert_eq!(p["approved"], true);
+        assert_eq!(p["source"]["id"], src.as_str());
+        assert_eq!(p["customer"], json!({"id": cus, "email": "ada@example.com", "name": "Ada"}));
+    }
+
+    // An existing customer by id on a card payment.
+    let mut body = payment(100, card(test_cards::VISA));
+    body["customer"] = json!({"id": cus});
+    let p = api.pay(body).expect(201).body;
+    assert_eq!(p["customer"]["id"], cus.as_str());
+    // The customer's default source is now the Visa.
+    let p = api.pay(payment(300, json!({"type": "customer", "id": cus}))).expect(201).body;
+    assert_eq!(p["source"]["scheme"], "Visa");
+
+    // Without a customer object, every card payment gets a new customer.
+    let a = api.approved(100);
+    let b = api.approved(100);
+    assert_ne!(a["customer"]["id"], b["customer"]["id"]);
+    assert!(a["customer"].get("email").is_none());
+
+    // A customer whose only payment was declined has nothing to pay with.
+    let mut body = payment(1005, card(test_cards::VISA));
+    body["customer"] = json!({"email": "declined@example.com"});
+    api.pay(body).expect(201);
+    let resp = api.pay(payment(100, json!({"type": "customer", "email": "declined@example.com"}))).expect(422);
+    assert_eq!(resp.error_codes(), ["customer_source_not_found"]);
+}
+
+// ----- faults -----
+
+#[test]
+fn injected_errors_happen_before_processing() {
+    let api = Api::seeded(27);
+    let body = payment(100, card(test_cards::VISA));
+
+    api.sim.inject_next(Fault::Status(503));
+    api.sim.inject_next(Fault::Status(502));
+    api.sim.inject_next(Fault::TooManyRequests { retry_after: 7 });
+    api.sim.inject_next(Fault::Status(429));
+    assert_eq!(api.sim.queued_faults(), 4);
+    let r = api.post_with_key("/payments", body.clone(), "k").expect(503);
+    assert!(r.raw.is_empty());
+    assert!(r.header("Cko-Request-Id").is_some());
+    api.post_with_key("/payments", body.clone(), "k").expect(502);
+    let r = api.post_with_key("/payments", body.clone(), "k").expect(429);
+    assert_eq!(r.header("Retry-After"), Some("7"));
+    assert_eq!(r.body["error_type"], "too_many_requests");
+    let r = api.post_with_key("/payments", body.clone(), "k").expect(429);
+    assert_eq!(r.header("Retry-After"), Some("1"));
+    assert_eq!(api.sim.payment_count(), 0, "nothing was processed");
+    // The key was not used up by the failures.
+    let ok = api.post_with_key("/payments", body, "k").expect(201);
+    assert!(ok.header("Cko-Idempotent-Replay").is_none());
+    assert_eq!(api.sim.payment_count(), 1);
+    assert_eq!(api.sim.queued_faults(), 0);
+}
+
+#[test]
+fn delays_and_drops_are_reported_in_the_exchange() {
+    let api = Api::seeded(28);
+    api.sim.inject_next(Fault::Delay(Duration::from_millis(250)));
+    let exchange = api.sim.handle(&api.build(Method::Post, "/payments", Some(&payment(100, card(test_cards::VISA)))));
+    assert_eq!(exchange.delay, Some(Duration::from_millis(250)));
+    assert!(!exchange.drop_response);
+    assert_eq!(exchange.response.status, 201);
+
+    api.sim.inject_next(Fault::DropAfterProcessing);
+    let exchange = api.sim.handle(&api.build(Method::Post, "/payments", Some(&payment(100, card(test_cards::VISA)))));
+    assert!(exchange.drop_response);
+    assert_eq!(exchange.response.status, 201);
+    assert_eq!(api.sim.payment_count(), 2, "processed before the drop");
+
+    api.sim.set_faults(Faults { latency: Some(Duration::from_millis(40)), ..Faults::default() });
+    api.sim.inject_next(Fault::Delay(Duration::from_millis(10)));
+    assert_eq!(api.sim.handle(&api.build(Method::Get, "/payments/pay_x", None)).delay, Some(Duration::from_millis(50)));
+    assert_eq!(api.sim.handle(&api.build(Method::Get, "/payments/pay_x", None)).delay, Some(Duration::from_millis(40)));
+    api.sim.clear_faults();
+    assert_eq!(api.sim.handle(&api.build(Method::Get, "/payments/pay_x", None)).delay, None);
+    assert_eq!(api.sim.faults(), Faults::default());
+}
+
+#[test]
+fn a_retry_after_a_dropped_connection_gets_the_original_payment() {
+    let sim = Simulator::seeded(29);
+    let api = Api::new(sim.clone());
+    let mut request = api.build(Method::Post, "/payments", Some(&payment(100, card(test_cards::VISA))));
+    request.headers.insert("Cko-Idempotency-Key", "retry-me");
+    sim.inject_next(Fault::DropAfterProcessing);
+    let dropped = sim.handle(&request);
+    assert!(dropped.drop_response);
+    let original: Value = serde_json::from_slice(&dropped.response.body).unwrap();
+    assert_eq!(sim.payment_count(), 1, "processed before the drop");
+    let retry = api.send(&request).expect(201);
+    assert_eq!(retry.body["id"], original["id"]);
+    assert_eq!(retry.raw, dropped.response.body);
+    assert_eq!(retry.header("Cko-Idempotent-Replay"), Some("true"));
+    assert_eq!(sim.payment_count(), 1, "no double charge");
+
+    // The same through the in-memory transport.
+    let mut request = request.clone();
+    request.headers.insert("Cko-Idempotency-Key", "retry-me-too");
+    sim.inject_next(Fault::DropAfterProcessing);
+    runtime().block_on(async {
+        let err = sim.send(request.clone()).await.unwrap_err();
+        assert_eq!(err.kind(), TransportErrorKind::Interrupted);
+        assert!(err.may_have_been_sent());
+        assert_eq!(sim.payment_count(), 2);
+        let retry = sim.send(request).await.unwrap();
+        assert_eq!(retry.status, 201);
+        assert_eq!(retry.headers.get("Cko-Idempotent-Replay"), Some("true"));
+        let body: Value = serde_json::from_slice(&retry.body).unwrap();
+        assert!(sim.payment(body["id"].as_str().unwrap()).is_some());
+        assert_eq!(sim.payment_count(), 2, "no double charge");
+    });
+}
+
+#[test]
+fn random_faults_are_deterministic_with_a_seed() {
+    let run = |seed: u64| {
+        let api = Api::seeded(seed);
+        api.sim.set_faults(Faults {
+            error_rate_5xx: 0.2,
+            error_status: 502,
+            rate_429: 0.2,
+            retry_after_secs: 3,
+            drop_after_processing_rate: 0.2,
+            ..Faults::default()
+        });
+        (0..200)
+            .map(|_| {
+                let exchange =
+                    api.sim.handle(&api.build(Method::Post, "/payments", Some(&payment(100, card(test_cards::VISA)))));
+                (exchange.response.status, exchange.drop_response)
+            })
+            .collect::<Vec<_>>()
+    };
+    let a = run(30);
+    assert_eq!(a, run(30));
+    assert_ne!(a, run(31));
+    for wanted in [(502, false), (429, false), (201, true), (201, false)] {
+        assert!(a.contains(&wanted), "{wanted:?} never happened");
+    }
+    let rate = a.iter().filter(|(s, _)| *s == 502).count();
+    assert!((15..=70).contains(&rate), "{rate}");
+
+    // Certain errors; never on tokens and redirect pages unless asked.
+    let api = Api::seeded(32);
+    api.sim.set_faults(Faults { error_rate_5xx: 1.0, ..Faults::default() });
+    api.pay(payment(100, card(test_cards::VISA))).expect(503);
+    let mut key_api = Api::new(api.sim.clone());
+    key_api.auth = PUBLIC_LEGACY_KEY.to_string();
+    let token_body = json!({"type": "card", "number": test_cards::VISA, "expiry_month": 6, "expiry_year": 2030});
+    key_api.post("/tokens", token_body.clone()).expect(201);
+    let page = format!("{BASE}/sandbox/3ds/sid_aaaaaaaaaaaaaaaaaaaaaaaaaa");
+    assert_eq!(api.sim.handle(&request(Method::Get, &page, None, Vec::new())).response.status, 404);
+    api.sim.set_faults(Faults { error_rate_5xx: 1.0, all_routes: true, ..Faults::default() });
+    key_api.post("/tokens", token_body).expect(503);
+    assert_eq!(api.sim.handle(&request(Method::Get, &page, None, Vec::new())).response.status, 503);
+}
+
+#[tokio::test]
+async fn the_transport_sleeps_reports_elapsed_and_times_out() {
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let sim = Simulator::seeded(33).with_sleeper(sleeper.clone());
+    let api = Api::new(sim.clone());
+    let request = api.build(Method::Post, "/payments", Some(&payment(100, card(test_cards::VISA))));
+
+    let response = sim.send(request.clone()).await.unwrap();
+    assert_eq!(response.status, 201);
+    assert_eq!(response.elapsed, Some(Duration::ZERO));
+    assert!(sleeper.0.lock().unwrap().is_empty());
+
+    sim.set_faults(Faults { latency: Some(Duration::from_millis(300)), ..Faults::default() });
+    let response = sim.send(request.clone()).await.unwrap();
+    assert_eq!(response.elapsed, Some(Duration::from_millis(300)));
+    assert_eq!(*sleeper.0.lock().unwrap(), [Duration::from_millis(300)]);
+
+    // Longer than the attempt's timeout: processed, then timed out.
+    let mut short = request.clone();
+    short.timeout = Some(Duration::from_millis(100));
+    let err = sim.send(short).await.unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::TimedOut);
+    assert_eq!(sim.payment_count(), 3);
+
+    // Through a trait object, as the client holds it.
+    sim.clear_faults();
+    let transport: Arc<dyn HttpTransport> = Arc::new(sim.clone());
+    assert_eq!(transport.send(request).await.unwrap().status, 201);
+}
+
+// ----- determinism and concurrency -----
+
+/// Status, headers and body of each response.
+type Transcript = Vec<(u16, Vec<(String, String)>, Vec<u8>)>;
+
+fn scripted_run(seed: u64) -> Transcript {
+    let api = Api::seeded(seed);
+    let mut out = Vec::new();
+    let mut record = |resp: Resp| {
+        let headers = resp.headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+        out.push((resp.status, headers, resp.raw.clone()));
+        resp
+    };
+    let p = record(api.pay(payment(1000, card(test_cards::VISA)))).body;
+    let id = id_of(&p);
+    record(api.post(&format!("/payments/{id}/captures"), json!({"amount": 500})));
+    record(api.post(&format!("/payments/{id}/refunds"), json!({})));
+    record(api.get(&format!("/payments/{id}")));
+    record(api.get(&format!("/payments/{id}/actions")));
+    record(api.pay(three_ds(100, false)));
+    record(api.pay(payment(1005, card(test_cards::VISA))));
+    record(api.pay(json!({})));
+    record(api.get("/payments/pay_nothere"));
+    let token = api.sim.create_token(&CardDetails::new(test_cards::AMEX, 1, 2031));
+    record(api.pay(payment(100, json!({"type": "token", "token": token}))));
+    out
+}
+
+#[test]
+fn the_same_seed_gives_the_same_responses() {
+    let a = scripted_run(34);
+    assert_eq!(a, scripted_run(34));
+    assert_ne!(a, scripted_run(35));
+    // Unseeded simulators differ from each other.
+    let x = Api::new(Simulator::new()).approved(100);
+    let y = Api::new(Simulator::default()).approved(100);
+    assert_ne!(x["id"], y["id"]);
+}
+
+#[test]
+fn concurrent_payments_are_neither_lost_nor_duplicated() {
+    let sim = Simulator::new();
+    let handles: Vec<_> = (0..8)
+        .map(|t| {
+            let sim = sim.clone();
+            std::thread::spawn(move || {
+                let api = Api::new(sim);
+                (0..100)
+                    .map(|i| {
+                        let mut body = payment(100 + i, card(test_cards::VISA));
+                        body["reference"] = json!(format!("T{t}-{i}"));
+                        let resp = api.post_with_key("/payments", body, &format!("key-{t}-{i}"));
+                        assert_eq!(resp.status, 201);
+                        id_of(&resp.body)
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let ids: Vec<String> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+    assert_eq!(ids.len(), 800);
+    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), 800, "all ids distinct");
+    assert_eq!(sim.payment_count(), 800);
+    assert_eq!(sim.payments_with_reference("T3-42"), 1);
+}
+
+#[test]
+fn concurrent_retries_with_one_key_charge_once() {
+    let sim = Simulator::seeded(36);
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let sim = sim.clone();
+            std::thread::spawn(move || {
+                let api = Api::new(sim);
+                let resp = api.post_with_key("/payments", payment(100, card(test_cards::VISA)), "one-key");
+                id_of(&resp.expect(201).body)
+            })
+        })
+        .collect();
+    let ids: BTreeSet<String> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(sim.payment_count(), 1);
+}
+
+// ----- hostile input -----
+
+#[test]
+fn hostile_bodies_get_4xx_and_never_panic() {
+    let api = Api::seeded(37);
+    let id = id_of(&api.approved(100));
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let deep_object = format!("{{\"source\": {}1{}}}", "{\"a\":".repeat(10_000), "}".repeat(10_000));
+    // Not JSON objects at all: refused on every route.
+    let mut garbage: Vec<Vec<u8>> = vec![
+        deep.into_bytes(),
+        deep_object.into_bytes(),
+        vec![0; 1000],
+        (0..=255u8).collect(),
+        b"\xef\xbb\xbf{}".to_vec(),
+        br#"{"amount": 1e400}"#.to_vec(),
+        b"42".to_vec(),
+        b"\"string\"".to_vec(),
+        b"{\"a\": 1".to_vec(),
+    ];
+    // Pseudo-random bytes (no dependency needed), starting with a byte JSON never starts with.
+    let mut state = 0x1234_5678_9abc_def0u64;
+    for len in [1, 7, 64, 1000, 50_000] {
+        let mut bytes = vec![0xff];
+        bytes.extend((0..len).map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        }));
+        garbage.push(bytes);
+    }
+    let routes = [
+        "/payments".to_string(),
+        format!("/payments/{id}/captures"),
+        format!("/payments/{id}/refunds"),
+        format!("/payments/{id}/voids"),
+        "/tokens".to_string(),
+    ];
+    let post = |path: &str, body: &[u8]| {
+        let mut request = api.build(Method::Post, path, None);
+        request.body = body.to_vec();
+        api.send(&request)
+    };
+    for body in &garbage {
+        for path in &routes {
+            let resp = post(path, body);
+            assert_eq!(resp.status, 422, "{path}: {:?}", &body[..body.len().min(40)]);
+            assert_eq!(resp.body["error_type"], "request_malformed");
+        }
+    }
+    // JSON objects with the wrong types, for payments and tokens.
+    for body in [
+        json!({"amount": 18446744073709551615u64, "currency": "USD", "source": {"type": "card"}}),
+        json!({"amount": 100, "currency": "USD", "source": {"type": "card", "number": "\u{0}", "expiry_month": -1, "expiry_year": 1e20}}),
+        json!({"amount": 100, "currency": "\u{e9}\u{e9}\u{e9}", "source": {"type": "\u{1f600}"}}),
+        json!({"amount": [], "currency": {}, "source": [], "reference": {}, "metadata": "x", "3ds": [], "customer": 1}),
+        json!({"source": {"type": "id", "id": "src_../../etc"}, "amount": 1, "currency": "USD"}),
+        json!({"source": {"type": "customer", "id": "cus_\u{0}"}, "amount": 1, "currency": "USD"}),
+        json!({"type": ["card"], "number": {}, "expiry_month": [], "expiry_year": null, "cvv": false}),
+    ] {
+        for path in ["/payments", "/tokens"] {
+            let resp = api.post(path, body.clone());
+            assert_eq!(resp.status, 422, "{path} {body}");
+            assert_eq!(resp.body["error_type"], "request_invalid");
+        }
+    }
+    // And for the actions.
+    for body in [json!({"amount": []}), json!({"amount": "1"}), json!({"reference": {}}), json!({"metadata": 5})] {
+        for action in ["captures", "refunds"] {
+            api.post(&format!("/payments/{id}/{action}"), body.clone()).expect(422);
+        }
+    }
+    for body in [json!({"reference": ["x"]}), json!({"metadata": "x"})] {
+        api.post(&format!("/payments/{id}/voids"), body).expect(422);
+    }
+    assert_eq!(api.status_of(&id), "Authorized", "nothing changed");
+    assert_eq!(api.sim.payment_count(), 1);
+}
+
+#[test]
+fn huge_bodies_are_refused_with_413() {
+    let api = Api::seeded(38);
+    let mut request = api.build(Method::Post, "/payments", None);
+    request.body = vec![b' '; MAX_BODY_BYTES + 1];
+    let resp = api.send(&request).expect(413);
+    assert!(resp.raw.is_empty());
+    let mut huge = payment(100, card(test_cards::VISA));
+    huge["metadata"] = json!({"blob": "x".repeat(MAX_BODY_BYTES)});
+    api.pay(huge).expect(413);
+    // Just under the limit is fine.
+    let mut big = payment(100, card(test_cards::VISA));
+    big["metadata"] = json!({"blob": "x".repeat(MAX_BODY_BYTES - 1000)});
+    api.pay(big).expect(201);
+}
+
+#[test]
+fn hostile_urls_and_headers_never_panic() {
+    let api = Api::seeded(39);
+    let body = payment(100, card(test_cards::VISA)).to_string().into_bytes();
+    for url in [
+        "",
+        "/",
+        "://",
+        "http://",
+        "https://h",
+        "payments",
+        "/payments",
+        "https://é.test/payments",
+        "https://host/payments/é",
+        "https://host/../payments",
+        "https://host/payments%2F",
+        "https://host//payments",
+        "https://a\"<b>/payments",
+        "https://host/sandbox/3ds/sid_x/complete?outcome",
+        "https://host/sandbox/3ds/sid_x/complete?=&&=",
+        "\u{0}\u{1}://\u{2}/payments",
+    ] {
+        for method in [Method::Get, Method::Post] {
+            let mut request = request(method, url, Some(LEGACY_KEY), body.clone());
+            request.headers.append("Cko-Idempotency-Key", "\u{7f}");
+            request.headers.append("Authorization", "\u{feff}");
+            let response = api.sim.handle(&request).response;
+            assert!((200..500).contains(&response.status), "{method} {url}: {}", response.status);
+        }
+    }
+    // A relative URL still works; its links are absolute paths.
+    let resp = Resp::from(api.sim.handle(&request(Method::Post, "/payments", Some(LEGACY_KEY), body.clone())).response);
+    let p = resp.expect(201).body;
+    assert_eq!(link(&p, "self").unwrap(), format!("/payments/{}", id_of(&p)));
+    // A host that cannot be echoed safely is dropped from links.
+    let resp =
+        Resp::from(api.sim.handle(&request(Method::Post, "https://a\"<b>/payments", Some(LEGACY_KEY), body)).response);
+    assert!(link(&resp.expect(201).body, "self").unwrap().starts_with("/payments/pay_"));
+    // References are escaped on the redirect page.
+    let mut body = three_ds(100, false);
+    body["reference"] = json!("<script>alert(1)</script>");
+    let pending = api.pay(body).expect(202).body;
+    let page = Resp::from(
+        api.sim.handle(&request(Method::Get, &link(&pending, "redirect").unwrap(), None, Vec::new())).response,
+    );
+    assert!(!page.text().contains("<script>"));
+    assert!(page.text().contains("&lt;script&gt;"));
+}
+
+#[test]
+fn no_response_or_dump_reveals_card_data() {
+    let api = Api::seeded(40);
+    let mut texts = Vec::new();
+    for number in [test_cards::VISA, test_cards::MASTERCARD, test_cards::DECLINED_INSUFFICIENT_FUNDS] {
+        let resp = api.pay(payment(100, card(number)));
+        texts.push(resp.text());
+        let id = id_of(&resp.body);
+        texts.push(api.get(&format!("/payments/{id}")).text());
+        texts.push(api.get(&format!("/payments/{id}/actions")).text());
+        texts.push(api.sim.payment(&id).unwrap().to_string());
+    }
+    let pending = api.pay(three_ds(100, false)).body;
+    texts.push(api.sim.payment(link(&pending, "redirect").unwrap().rsplit('/').next().unwrap()).unwrap().to_string());
+    texts.push(format!("{:?}", api.sim));
+    for text in texts {
+        assert_no_card_data(&text);
+    }
+    assert!(api.sim.payment("pay_nope").is_none());
+    assert!(api.sim.payment("garbage").is_none());
+}
+
+#[test]
+fn the_seeded_clock_starts_in_2026_and_moves_a_second_per_request() {
+    let api = Api::seeded(41);
+    assert_eq!(api.sim.now(), "2026-01-01T00:00:00Z");
+    assert_eq!(api.approved(100)["processed_on"], "2026-01-01T00:00:01Z");
+    api.get("/payments/pay_x");
+    assert_eq!(api.approved(100)["processed_on"], "2026-01-01T00:00:03Z");
+    api.sim.advance_clock(Duration::from_secs(3600));
+    assert_eq!(api.approved(100)["processed_on"], "2026-01-01T01:00:04Z");
+}
+
+/// A small, dependency-free fuzzer: random mixes of valid and hostile requests, checking that the
+/// simulator always answers with a sane status and its request id, and its bookkeeping holds.
+#[test]
+fn random_request_mixes_never_break_the_simulator() {
+    let api = Api::seeded(42);
+    let pay = id_of(&api.approved(1000));
+    let pending = api.pay(three_ds(100, false)).expect(202).body;
+    let sid = link(&pending, "redirect").unwrap().rsplit('/').next().unwrap().to_string();
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n.max(1) as u64) as usize
+    };
+    let paths = [
+        "/payments".to_string(),
+        format!("/payments/{pay}"),
+        format!("/payments/{sid}"),
+        format!("/payments/{pay}/actions"),
+        format!("/payments/{pay}/captures"),
+        format!("/payments/{pay}/refunds"),
+        format!("/payments/{pay}/voids"),
+        "/tokens".to_string(),
+        format!("/sandbox/3ds/{sid}"),
+        format!("/sandbox/3ds/{sid}/complete?outcome=success"),
+        format!("/sandbox/apm/{sid}/complete?outcome=failure"),
+        "/payments/pay_%00".to_string(),
+        "/x".to_string(),
+    ];
+    let auths = [
+        format!("Bearer {BEARER_KEY}"),
+        LEGACY_KEY.to_string(),
+        PUBLIC_LEGACY_KEY.to_string(),
+        String::new(),
+        "Bearer \u{0}".to_string(),
+    ];
+    let values = [
+        json!(null),
+        json!(true),
+        json!(-1),
+        json!(0),
+        json!(100),
+        json!(2011),
+        json!(4001),
+        json!(5000),
+        json!(1.5),
+        json!("USD"),
+        json!("tok_aaaaaaaaaaaaaaaaaaaaaaaaaa"),
+        json!(test_cards::VISA),
+        json!([]),
+        json!({}),
+        json!({"enabled": true, "attempt_n3d": true}),
+        json!({"type": "card", "number": test_cards::VISA, "expiry_month": 6, "expiry_year": 2030}),
+        json!({"type": "ideal"}),
+        json!({"type": "id", "id": "src_aaaaaaaaaaaaaaaaaaaaaaaaaa"}),
+        json!({"type": "customer", "email": "a@b.co"}),
+        json!("\u{0}<script>\u{202e}"),
+    ];
+    let fields = [
+        "amount",
+        "currency",
+        "source",
+        "reference",
+        "3ds",
+        "customer",
+        "metadata",
+        "risk",
+        "type",
+        "number",
+        "expiry_month",
+        "expiry_year",
+        "cvv",
+        "success_url",
+    ];
+    let fault_faults =
+        Faults { error_rate_5xx: 0.05, rate_429: 0.05, drop_after_processing_rate: 0.05, ..Faults::default() };
+    api.sim.set_faults(fault_faults);
+    for i in 0..5_000 {
+        let method = if next(3) == 0 { Method::Get } else { Method::Post };
+        let path = &paths[next(paths.len())];
+        let body: Vec<u8> = match next(4) {
+            0 => Vec::new(),
+            1 => (0..next(64)).map(|_| next(256) as u8).collect(),
+            _ => {
+                let mut body = payment(100 + next(3) as u64, card(test_cards::VISA));
+                for _ in 0..next(4) {
+                    body[fields[next(fields.len())]] = values[next(values.len())].clone();
+                }
+                body.to_string().into_bytes()
+            }
+        };
+        let mut request = request(method, &format!("{BASE}{path}"), Some(&auths[next(auths.len())]), body);
+        if next(2) == 0 {
+            request.headers.insert("Cko-Idempotency-Key", format!("k{}", next(20)));
+        }
+        let exchange = api.sim.handle(&request);
+        let response = exchange.response;
+        assert!((200..600).contains(&response.status), "#{i} {method} {path}: {}", response.status);
+        assert!(response.headers.get("Cko-Request-Id").is_some(), "#{i}");
+        assert_no_card_data(&String::from_utf8_lossy(&response.body));
+    }
+    // The bookkeeping still holds: the payment's balances add up.
+    api.sim.clear_faults();
+    let details = api.get(&format!("/payments/{pay}")).body;
+    let balances = &details["balances"];
+    let captured = balances["total_captured"].as_u64().unwrap();
+    assert!(captured <= 1000);
+    assert!(balances["total_refunded"].as_u64().unwrap() <= captured);
+}
