@@ -171,6 +171,17 @@ impl Client {
         }
         // A POST without a key could be processed twice if repeated; it is never retried.
         let safe_to_repeat = request.method == Method::Get || request.headers.contains(IDEMPOTENCY_KEY_HEADER);
+        // One span per call; its fields are filled in as attempts complete. Only method, path,
+        // status, request id and attempt are recorded: never headers or bodies.
+        #[cfg(feature = "tracing")]
+        let span = tracing::info_span!(
+            "checkout.call",
+            method = %request.method,
+            path = %request.path(),
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
         let mut spent = Duration::ZERO;
         let mut attempt = 0u32;
         loop {
@@ -180,7 +191,7 @@ impl Client {
                 this.timeout = Some(budget.saturating_sub(spent));
             }
             #[cfg(feature = "tracing")]
-            let span = tracing::info_span!("checkout.request", method = %this.method, path = %this.path(), attempt, status = tracing::field::Empty, request_id = tracing::field::Empty);
+            span.record("attempt", attempt);
             let timeout_hint = this.timeout;
             let sent = inner.transport.send(this).await;
             let (result, elapsed) = match sent {
@@ -202,16 +213,18 @@ impl Client {
                     (Err(Error::from_transport(e)), elapsed)
                 }
             };
-            #[cfg(feature = "tracing")]
-            drop(span);
             spent = spent.saturating_add(elapsed.unwrap_or_default());
             let mut error = match result {
-                Ok(output) => return Ok(output),
+                Ok(output) => {
+                    #[cfg(feature = "tracing")]
+                    tracing::info!(parent: &span, attempt, "checkout.ok");
+                    return Ok(output);
+                }
                 Err(error) => error,
             };
             if let Some(wait) = self.next_wait(&error, attempt, safe_to_repeat, spent) {
                 #[cfg(feature = "tracing")]
-                tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, error = %error, "checkout.retry");
+                tracing::debug!(parent: &span, attempt, wait_ms = wait.as_millis() as u64, error = %error, "checkout.retry");
                 if let Some(sleeper) = &inner.sleeper {
                     sleeper.sleep(wait).await;
                 }
@@ -219,6 +232,8 @@ impl Client {
                 continue;
             }
             error.set_attempts(attempt);
+            #[cfg(feature = "tracing")]
+            tracing::warn!(parent: &span, attempt, error = %error, "checkout.failed");
             return Err(error);
         }
     }
