@@ -32,13 +32,13 @@
 //! ## Choosing a transport
 //!
 //! The SDK's logic lives in [`checkout_core`] (re-exported as [`core`]), which never does I/O:
-//! requests go through an [`HttpTransport`](crate::core::transport::HttpTransport).
+//! requests go through a [`core::transport::HttpTransport`].
 //!
 //! | you want | use |
 //! |---|---|
 //! | a production-ready async client (tokio) | the `hyper` feature (default): [`Client::sandbox`], [`Client::production`], [`Client::from_env`], or [`hyper::HyperTransport`] for timeouts and caps |
-//! | unit tests without a network | the `fake` feature: [`fake::recording::FakeTransport`] (scripted replies, request assertions, cassettes) |
-//! | realistic end-to-end tests offline | the `fake` feature's [`fake::simulator::Simulator`] in memory, or the `sandbox` feature's HTTP server |
+//! | unit tests without a network | the `fake` feature: `fake::recording::FakeTransport` (scripted replies, request assertions, cassettes) |
+//! | realistic end-to-end tests offline | the `fake` feature's `fake::simulator::Simulator` in memory, or the `sandbox` feature's HTTP server |
 //! | another HTTP stack, or no async at all | implement the one-method `HttpTransport` trait, or drive the sans-IO [`core::operation`]s yourself |
 //!
 //! ## Reliability
