@@ -82,7 +82,8 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     /// Sets how to wait between retries. With a sleeper, retries default to
-    /// [`RetryPolicy::default`]; without one, the client never retries.
+    /// [`RetryPolicy::default`]; without one, the client never retries (a policy's total budget
+    /// still applies).
     pub fn sleeper(mut self, sleeper: impl Sleeper + 'static) -> Self {
         self.sleeper = Some(Arc::new(sleeper));
         self
@@ -104,7 +105,9 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Client {
         let retry = match (&self.sleeper, self.retry) {
-            (None, _) => RetryPolicy::none(),
+            // Without a sleeper there are no retries, but a caller's budget still bounds calls.
+            (None, Some(policy)) => policy.with_max_retries(0),
+            (None, None) => RetryPolicy::none(),
             (Some(_), Some(policy)) => policy,
             (Some(_), None) => RetryPolicy::default(),
         };

@@ -59,39 +59,51 @@ fn is_base32_key_body(s: &str) -> bool {
     (26..=27).contains(&body.len()) && body.iter().all(|c| matches!(c, b'a'..=b'z' | b'2'..=b'7'))
 }
 
+/// Recognises a key of `family` (`sk` or `pk`) in either format: `(kind, is_sandbox)`.
+fn classify_key(value: &str, family: &str) -> Result<(KeyKind, bool), &'static str> {
+    let rest = value.strip_prefix(family).and_then(|r| r.strip_prefix('_')).ok_or("unknown key prefix")?;
+    if let Some(uuid) = rest.strip_prefix("test_") {
+        return if is_uuid(uuid) {
+            Ok((KeyKind::Legacy, true))
+        } else {
+            Err("a _test_ key must be followed by a UUID")
+        };
+    }
+    if let Some(body) = rest.strip_prefix("sbox_") {
+        return if is_base32_key_body(body) {
+            Ok((KeyKind::Bearer, true))
+        } else {
+            Err("a _sbox_ key must be followed by 26-27 base32 characters")
+        };
+    }
+    if is_uuid(rest) {
+        Ok((KeyKind::Legacy, false))
+    } else if is_base32_key_body(rest) {
+        Ok((KeyKind::Bearer, false))
+    } else {
+        Err("a key must be followed by a UUID or 26-27 base32 characters")
+    }
+}
+
+/// The format of a public key (`pk_test_<uuid>`, `pk_<uuid>`, `pk_sbox_...`, `pk_...`), used by
+/// client-side tokenisation; `None` when it is not one. Public keys are not secret.
+pub fn public_key_kind(key: &str) -> Option<KeyKind> {
+    classify_key(key, "pk").ok().map(|(kind, _)| kind)
+}
+
 impl SecretKey {
     /// Checks `key` against both formats.
     pub fn new(key: impl Into<String>) -> Result<Self, InvalidInput> {
         let value: String = key.into();
-        let trimmed = value.trim();
-        if trimmed.len() != value.len() {
+        if value.trim().len() != value.len() {
             return Err(InvalidInput::SecretKey("the key has surrounding whitespace"));
         }
-        let (kind, sandbox) = if let Some(rest) = value.strip_prefix("sk_test_") {
-            if !is_uuid(rest) {
-                return Err(InvalidInput::SecretKey("an sk_test_ key must be followed by a UUID"));
-            }
-            (KeyKind::Legacy, true)
-        } else if let Some(rest) = value.strip_prefix("sk_sbox_") {
-            if !is_base32_key_body(rest) {
-                return Err(InvalidInput::SecretKey("an sk_sbox_ key must be followed by 26-27 base32 characters"));
-            }
-            (KeyKind::Bearer, true)
-        } else if let Some(rest) = value.strip_prefix("sk_") {
-            if is_uuid(rest) {
-                (KeyKind::Legacy, false)
-            } else if is_base32_key_body(rest) {
-                (KeyKind::Bearer, false)
-            } else {
-                return Err(InvalidInput::SecretKey(
-                    "an sk_ key must be followed by a UUID or 26-27 base32 characters",
-                ));
-            }
-        } else {
+        if !value.starts_with("sk_") {
             return Err(InvalidInput::SecretKey(
                 "secret keys start with sk_ (public pk_ keys cannot request payments)",
             ));
-        };
+        }
+        let (kind, sandbox) = classify_key(&value, "sk").map_err(InvalidInput::SecretKey)?;
         Ok(SecretKey { value, kind, sandbox })
     }
 

@@ -94,6 +94,8 @@ pub struct DecodeError {
     pub detail: String,
     /// How long the exchange took.
     pub elapsed: Option<Duration>,
+    /// How many attempts the client made (earlier ones may have failed differently).
+    pub attempts: u32,
 }
 
 impl fmt::Display for DecodeError {
@@ -107,7 +109,7 @@ impl fmt::Display for DecodeError {
         if let Some(r) = &self.request_id {
             write!(f, " (request id {r})")?;
         }
-        Ok(())
+        write_attempts(f, self.attempts)
     }
 }
 
@@ -314,7 +316,7 @@ impl Error {
         match self {
             Error::Timeout { attempts, .. } | Error::Transport { attempts, .. } => *attempts,
             Error::InvalidInput(_) => 0,
-            Error::Decode(_) => 1,
+            Error::Decode(d) => d.attempts,
             _ => self.api_error().map_or(1, |d| d.attempts),
         }
     }
@@ -323,6 +325,7 @@ impl Error {
     pub fn set_attempts(&mut self, n: u32) {
         match self {
             Error::Timeout { attempts, .. } | Error::Transport { attempts, .. } => *attempts = n,
+            Error::Decode(d) => d.attempts = n,
             _ => {
                 if let Some(d) = self.api_error_mut() {
                     d.attempts = n;

@@ -28,6 +28,19 @@ where
     Ok(serde_json::from_value(v).ok())
 }
 
+/// A JSON object decoded as `T`; `None` for anything else. Without this, serde would read an
+/// array into a struct by position (`"risk": [true]` as flagged).
+pub(crate) fn opt_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    Ok(match Value::deserialize(d)? {
+        v @ Value::Object(_) => serde_json::from_value(v).ok(),
+        _ => None,
+    })
+}
+
 /// A non-negative integer, also from a numeric string; `None` otherwise.
 pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     Ok(match Value::deserialize(d)? {

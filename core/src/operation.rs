@@ -148,8 +148,10 @@ fn decode_error(response: &HttpResponse, kind: DecodeErrorKind, detail: String) 
         kind,
         status: response.status,
         request_id: response.headers.get("cko-request-id").map(String::from),
-        detail,
+        // Parser messages quote values from the body: never let a card number through.
+        detail: crate::redact::redact_text(&detail),
         elapsed: response.elapsed,
+        attempts: 1,
     }))
 }
 

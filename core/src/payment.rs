@@ -90,7 +90,8 @@ impl fmt::Display for PaymentStatus {
 
 impl<'de> Deserialize<'de> for PaymentStatus {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = crate::lenient::opt_string(d)?.unwrap_or_default();
+        // Not a string (null, an object): an error here, which `lenient::opt` turns into `None`.
+        let s = crate::lenient::opt_string(d)?.ok_or_else(|| serde::de::Error::custom("a status must be a string"))?;
         Ok(PaymentStatus::parse(&s))
     }
 }
@@ -207,16 +208,16 @@ pub struct Payment {
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub reference: Option<String>,
     /// The source.
-    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[serde(default, deserialize_with = "crate::lenient::opt_object")]
     pub source: Option<SourceSummary>,
     /// The customer.
-    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[serde(default, deserialize_with = "crate::lenient::opt_object")]
     pub customer: Option<CustomerSummary>,
     /// Risk assessment.
-    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[serde(default, deserialize_with = "crate::lenient::opt_object")]
     pub risk: Option<RiskResult>,
     /// 3-D Secure result (`payment.three_ds.downgraded` is the seed's `payment.3ds.downgraded`).
-    #[serde(default, rename = "3ds", deserialize_with = "crate::lenient::opt")]
+    #[serde(default, rename = "3ds", deserialize_with = "crate::lenient::opt_object")]
     pub three_ds: Option<ThreeDsResult>,
 }
 

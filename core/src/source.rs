@@ -63,19 +63,27 @@ impl CardNumber {
 
     /// Whether the number passes the Luhn check.
     pub fn passes_luhn(&self) -> bool {
-        let mut sum = 0u32;
-        for (i, b) in self.0.bytes().rev().enumerate() {
-            let mut d = u32::from(b - b'0');
-            if i % 2 == 1 {
-                d *= 2;
-                if d > 9 {
-                    d -= 9;
-                }
-            }
-            sum += d;
-        }
-        sum % 10 == 0
+        luhn(&self.0)
     }
+}
+
+/// Whether `digits` (ASCII digits only, non-empty) passes the Luhn check card numbers carry.
+pub fn luhn(digits: &str) -> bool {
+    let mut sum = 0u32;
+    for (i, b) in digits.bytes().rev().enumerate() {
+        if !b.is_ascii_digit() {
+            return false;
+        }
+        let mut d = u32::from(b - b'0');
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    !digits.is_empty() && sum % 10 == 0
 }
 
 impl fmt::Debug for CardNumber {

@@ -1,6 +1,6 @@
 //! `Authorization` checks: which keys a route accepts, and in which header format.
 
-use checkout_core::config::{KeyKind, SecretKey};
+use checkout_core::config::{public_key_kind, KeyKind, SecretKey};
 use checkout_core::transport::Headers;
 
 /// Which keys a route accepts.
@@ -10,42 +10,6 @@ pub(super) enum Access {
     Secret,
     /// Secret or public keys (`POST /tokens`, which the real API calls with a public key).
     SecretOrPublic,
-}
-
-fn is_uuid(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
-}
-
-fn is_base32_key_body(s: &str) -> bool {
-    let b = s.as_bytes();
-    let body = match b.split_last() {
-        Some((&(b'*' | b'#' | b'$' | b'='), body)) => body,
-        _ => b,
-    };
-    (26..=27).contains(&body.len()) && body.iter().all(|c| matches!(c, b'a'..=b'z' | b'2'..=b'7'))
-}
-
-/// The kind of a public key (`pk_test_<uuid>`, `pk_<uuid>`, `pk_sbox_<base32>`, `pk_<base32>`).
-fn public_key_kind(key: &str) -> Option<KeyKind> {
-    if let Some(rest) = key.strip_prefix("pk_test_") {
-        return is_uuid(rest).then_some(KeyKind::Legacy);
-    }
-    if let Some(rest) = key.strip_prefix("pk_sbox_") {
-        return is_base32_key_body(rest).then_some(KeyKind::Bearer);
-    }
-    let rest = key.strip_prefix("pk_")?;
-    if is_uuid(rest) {
-        Some(KeyKind::Legacy)
-    } else if is_base32_key_body(rest) {
-        Some(KeyKind::Bearer)
-    } else {
-        None
-    }
 }
 
 /// Whether `headers` carry a key that `access` accepts, in the format its kind requires: legacy

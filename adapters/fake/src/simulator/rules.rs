@@ -99,24 +99,7 @@ pub(super) fn is_flagged(amount: u64) -> bool {
     amount % 100 == 77
 }
 
-/// Whether `number` (ASCII digits) passes the Luhn check.
-pub(super) fn luhn(number: &str) -> bool {
-    let mut sum = 0u32;
-    for (i, b) in number.bytes().rev().enumerate() {
-        if !b.is_ascii_digit() {
-            return false;
-        }
-        let mut d = u32::from(b - b'0');
-        if i % 2 == 1 {
-            d *= 2;
-            if d > 9 {
-                d -= 9;
-            }
-        }
-        sum += d;
-    }
-    !number.is_empty() && sum % 10 == 0
-}
+pub(super) use checkout_core::source::luhn;
 
 /// The card scheme of a card number, by its BIN.
 pub(super) fn scheme(number: &str) -> &'static str {
