@@ -14,18 +14,9 @@ pub const REDACTED: &str = "<redacted>";
 /// What replaces a CVV.
 pub const MASKED_CVV: &str = "***";
 
-/// `************4242`: every digit but the last four masked (at most four digits shown).
+/// `************4242` for a card number; `****` for anything that is not one.
 pub fn mask_pan(pan: &str) -> String {
-    let digits: alloc::vec::Vec<char> = pan.chars().filter(char::is_ascii_digit).collect();
-    let keep = if digits.len() >= 12 { 4 } else { 0 };
-    let mut out = String::with_capacity(digits.len());
-    for (i, d) in digits.iter().enumerate() {
-        out.push(if i + keep >= digits.len() { *d } else { '*' });
-    }
-    if out.is_empty() {
-        out.push_str("****");
-    }
-    out
+    mask_card_number(pan).unwrap_or_else(|| "****".into())
 }
 
 /// The fewest characters after `sk_` for a token to count as a secret key.
@@ -93,28 +84,33 @@ pub fn mask_card_number(text: &str) -> Option<String> {
 /// Masks free text: secret keys become `<redacted>` and every run of 12-19 digits (a possible card
 /// number) keeps only its last four digits.
 pub fn redact_text(text: &str) -> String {
-    let text = redact_secret_keys(text);
-    let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        match mask_card_number(run) {
-            Some(masked) => out.push_str(&masked),
-            None => out.push_str(run),
-        }
-        run.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
+    map_digit_runs(&redact_secret_keys(text), |run, out| match mask_card_number(run) {
+        Some(masked) => out.push_str(&masked),
+        None => out.push_str(run),
+    })
 }
 
+/// Copies `text`, passing each maximal run of ASCII digits through `run` instead.
+fn map_digit_runs(text: &str, run: impl Fn(&str, &mut String)) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_ascii_digit(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                run(&text[s..i], &mut out);
+                start = None;
+                out.push(c);
+            }
+            (false, None) => out.push(c),
+            (true, Some(_)) => {}
+        }
+    }
+    if let Some(s) = start {
+        run(&text[s..], &mut out);
+    }
+    out
+}
 enum KeyClass {
     CardNumber,
     Cvv,
@@ -191,28 +187,14 @@ fn redact_field(key: &str, value: &mut Value) {
 /// Replaces every run of three or more digits in a message with `#`s, so parser messages about
 /// card fields can never carry a PAN or CVV.
 pub fn mask_digit_runs(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
+    map_digit_runs(message, |run, out| {
         if run.len() >= 3 {
             run.chars().for_each(|_| out.push('#'));
         } else {
             out.push_str(run);
         }
-        run.clear();
-    };
-    for c in message.chars() {
-        if c.is_ascii_digit() {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
+    })
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
