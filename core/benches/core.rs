@@ -1,2 +1,298 @@
-//! Benchmarks (in progress).
-fn main() {}
+//! What the SDK's typed layer costs on top of bare `serde_json::Value` work.
+//!
+//! Every group pairs the SDK call with a baseline over the same bytes, so the report reads as a
+//! ratio (`sdk / baseline`) that holds on any machine:
+//!
+//! | group | SDK | baseline |
+//! |---|---|---|
+//! | `build_request` | `PaymentRequest::builder(..).build()` + `RequestPayment::build_request` | `serde_json::to_vec` of the same body as a `Value` |
+//! | `parse_201` | `RequestPayment::parse_response` of the API reference's 201 example | `serde_json::from_slice::<Value>` of the same bytes |
+//! | `parse_202` | the same, for a 202 pending (3DS redirect) body | the same |
+//! | `parse_422` | `operation::parse_error` of a 422 validation error | the same |
+//! | `outcome` | `payment.outcome()` on a parsed 201 | the same decision read by hand from the `Value` |
+//!
+//! Some groups carry extra, clearly named variants that split the SDK's cost into its parts
+//! (serialise only, typed decode from an existing `Value`, direct typed decode from bytes); they
+//! are there to explain the ratios, see `BENCHMARKS.md`.
+//!
+//! Run with `cargo bench -p checkout-core --bench core -- --warm-up-time 1 --measurement-time 3`.
+
+use std::hint::black_box;
+
+use checkout_core::config::{Config, SecretKey};
+use checkout_core::currency::Currency;
+use checkout_core::operation::{parse_error, Operation, RequestPayment};
+use checkout_core::outcome::Outcome;
+use checkout_core::payment::Payment;
+use checkout_core::request::{Customer, PaymentRequest};
+use checkout_core::response::Response;
+use checkout_core::source::CardSource;
+use checkout_core::transport::HttpResponse;
+use criterion::{BatchSize, Criterion};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// The `201 Created` example of `POST /payments` in the API reference (2021-06-15 swagger),
+/// copied verbatim (pretty-printed) so the bench does not read files at build or run time.
+const PAYMENT_201: &str = r#"{
+  "id": "pay_mbabizu24mvu3mela5njyhpit4",
+  "action_id": "act_mbabizu24mvu3mela5njyhpit4",
+  "amount": 6540,
+  "currency": "USD",
+  "approved": true,
+  "status": "Authorized",
+  "auth_code": 770687,
+  "response_code": 10000,
+  "response_summary": "Approved",
+  "3ds": {
+    "downgraded": true,
+    "enrolled": "N"
+  },
+  "risk": {
+    "flagged": true
+  },
+  "source": {
+    "type": "card",
+    "id": "src_nwd3m4in3hkuddfpjsaevunhdy",
+    "billing_address": {
+      "address_line1": "Checkout.com",
+      "address_line2": "90 Tottenham Court Road",
+      "city": "London",
+      "state": "London",
+      "zip": "W1T 4TJ",
+      "country": "GB"
+    },
+    "phone": {
+      "country_code": 1,
+      "number": "415 555 2671"
+    },
+    "last4": 4242,
+    "fingerprint": "F31828E2BDABAE63EB694903825CDD36041CC6ED461440B81415895855502832",
+    "bin": 424242
+  },
+  "customer": {
+    "id": "cus_udst2tfldj6upmye2reztkmm4i",
+    "email": "jokershere@gmail.com",
+    "name": "Jack Napier"
+  },
+  "processed_on": "2019-09-10T10:11:12.0000000+00:00",
+  "reference": "ORD-5023-4E89",
+  "processing": {
+    "retrieval_reference_number": 909913440644,
+    "acquirer_transaction_id": 4.406443090994999e+20
+  },
+  "eci": 6,
+  "scheme_id": 489341065491658,
+  "_links": {
+    "self": {
+      "href": "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4"
+    },
+    "action": {
+      "href": "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4/actions"
+    },
+    "void": {
+      "href": "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4/voids"
+    },
+    "capture": {
+      "href": "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4/captures"
+    }
+  }
+}"#;
+
+/// A `202 Accepted` pending payment with a 3DS redirect (the original SDK docs' example).
+const PAYMENT_202: &str = r#"{
+  "id": "pay_mbabizu24mvu3mela5njyhpit4",
+  "status": "Pending",
+  "reference": "ORD-5023-4E89",
+  "customer": {
+    "id": "cus_y3oqhf46pyzuxjbcn2giaqnb44",
+    "email": "jokershere@gmail.com",
+    "name": "Jack Napier"
+  },
+  "3ds": {
+    "downgraded": false,
+    "enrolled": "Y"
+  },
+  "_links": {
+    "self": {
+      "href": "https://api.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4"
+    },
+    "redirect": {
+      "href": "https://api.checkout.com/3ds/pay_mbabizu24mvu3mela5njyhpit4"
+    }
+  }
+}"#;
+
+/// A `422` validation error, as the API reference documents it.
+const ERROR_422: &str = r#"{
+  "request_id": "0HL80RJLS76I7",
+  "error_type": "request_invalid",
+  "error_codes": [
+    "payment_source_required"
+  ]
+}"#;
+
+const KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
+
+fn config() -> Config {
+    Config::sandbox(KEY.parse::<SecretKey>().expect("a valid sandbox key"))
+}
+
+/// The card payment the `build_request` group builds: full card details, amount, currency,
+/// reference and customer.
+fn card_payment() -> PaymentRequest {
+    let card = CardSource::new("4242424242424242", 6, 2030).expect("a valid card").cvv("100").expect("a valid cvv");
+    PaymentRequest::builder(card, 6540, Currency::USD)
+        .reference("ORD-5023-4E89")
+        .customer(Customer::email("jokershere@gmail.com").name("Jack Napier"))
+        .build()
+        .expect("a valid payment request")
+}
+
+/// The same body as [`card_payment`], untyped.
+fn card_payment_value() -> Value {
+    json!({
+        "source": {"type": "card", "number": "4242424242424242", "expiry_month": 6, "expiry_year": 2030, "cvv": "100"},
+        "amount": 6540,
+        "currency": "USD",
+        "reference": "ORD-5023-4E89",
+        "customer": {"email": "jokershere@gmail.com", "name": "Jack Napier"},
+    })
+}
+
+/// A response as a transport hands it over: status, the headers the API always sends, body.
+fn response(status: u16, body: &str) -> HttpResponse {
+    HttpResponse::new(status, body.as_bytes().to_vec())
+        .with_header("Content-Type", "application/json; charset=utf-8")
+        .with_header("Cko-Request-Id", "0HL80RJLS76I7")
+        .with_header("Cko-Version", "1.0.0")
+}
+
+fn build_request(c: &mut Criterion) {
+    let config = config();
+    let value = card_payment_value();
+    // The pairing is only fair if both sides produce the same JSON.
+    let sdk_body = RequestPayment::new(card_payment()).build_request(&config).expect("builds").body;
+    assert_eq!(serde_json::from_slice::<Value>(&sdk_body).expect("JSON"), value, "the bodies differ");
+
+    let mut group = c.benchmark_group("build_request");
+    group.bench_function("sdk", |b| {
+        b.iter(|| {
+            let request = card_payment();
+            black_box(RequestPayment::new(request).build_request(black_box(&config)).expect("builds"))
+        })
+    });
+    group.bench_function("baseline_value_to_vec", |b| {
+        b.iter(|| black_box(serde_json::to_vec(black_box(&value)).expect("serialises")))
+    });
+    // Explains the ratio: the same SDK work without building the request value first.
+    let op = RequestPayment::new(card_payment());
+    group.bench_function("sdk_build_request_only", |b| {
+        b.iter(|| black_box(black_box(&op).build_request(black_box(&config)).expect("builds")))
+    });
+    // The fairer untyped equivalent of "build + serialise": construct the Value, then serialise.
+    group.bench_function("baseline_json_macro_to_vec", |b| {
+        b.iter(|| black_box(serde_json::to_vec(&card_payment_value()).expect("serialises")))
+    });
+    group.finish();
+}
+
+/// `sdk` vs the Value baseline for a success body; the response is rebuilt outside the timing
+/// because `parse_response` consumes it.
+fn parse_success(c: &mut Criterion, name: &str, status: u16, body: &'static str) {
+    let op = RequestPayment::new(card_payment());
+    let parsed = op.parse_response(response(status, body)).expect("parses");
+    assert_eq!(parsed.status(), status);
+
+    let mut group = c.benchmark_group(name);
+    group.bench_function("sdk", |b| {
+        b.iter_batched(
+            || response(status, body),
+            |r| black_box(op.parse_response(r).expect("parses")),
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("baseline_value_from_slice", |b| {
+        b.iter(|| black_box(serde_json::from_slice::<Value>(black_box(body.as_bytes())).expect("JSON")))
+    });
+    // Explains the ratio: the typed decode alone, from an already parsed Value.
+    let value: Value = serde_json::from_str(body).expect("JSON");
+    group.bench_function("typed_from_value_only", |b| {
+        b.iter(|| black_box(Payment::deserialize(black_box(&value)).expect("decodes")))
+    });
+    // What a single-pass typed decode from bytes (no intermediate Value) costs.
+    group.bench_function("typed_from_slice_direct", |b| {
+        b.iter(|| black_box(serde_json::from_slice::<Payment>(black_box(body.as_bytes())).expect("decodes")))
+    });
+    group.finish();
+}
+
+fn parse_201(c: &mut Criterion) {
+    parse_success(c, "parse_201", 201, PAYMENT_201);
+}
+
+fn parse_202(c: &mut Criterion) {
+    parse_success(c, "parse_202", 202, PAYMENT_202);
+}
+
+fn parse_422(c: &mut Criterion) {
+    let r = response(422, ERROR_422);
+    assert_eq!(parse_error(&r).http_status(), Some(422));
+
+    let mut group = c.benchmark_group("parse_422");
+    group.bench_function("sdk", |b| b.iter(|| black_box(parse_error(black_box(&r)))));
+    group.bench_function("baseline_value_from_slice", |b| {
+        b.iter(|| black_box(serde_json::from_slice::<Value>(black_box(ERROR_422.as_bytes())).expect("JSON")))
+    });
+    group.finish();
+}
+
+/// The original SDK's "handle all cases" decision, read straight from the untyped body.
+fn outcome_from_value(status: u16, body: &Value) -> Outcome {
+    let pending = status == 202 || body["status"] == "Pending";
+    let approved = body["approved"] == true;
+    let flagged = body["risk"]["flagged"] == true;
+    if pending {
+        let redirect = body["_links"]["redirect"]["href"].as_str().map(checkout_core::link::Link::new);
+        Outcome::Pending { redirect }
+    } else if approved && flagged {
+        Outcome::Flagged
+    } else if approved {
+        Outcome::Approved
+    } else {
+        Outcome::Declined {
+            response_code: match &body["response_code"] {
+                Value::String(s) => Some(checkout_core::outcome::ResponseCode::new(s.as_str())),
+                Value::Number(n) => Some(checkout_core::outcome::ResponseCode::new(n.to_string())),
+                _ => None,
+            },
+            response_summary: body["response_summary"].as_str().map(String::from),
+        }
+    }
+}
+
+fn outcome(c: &mut Criterion) {
+    let op = RequestPayment::new(card_payment());
+    let payment: Response<Payment> = op.parse_response(response(201, PAYMENT_201)).expect("parses");
+    let value: Value = serde_json::from_str(PAYMENT_201).expect("JSON");
+    assert_eq!(payment.outcome(), Outcome::Flagged);
+    assert_eq!(outcome_from_value(201, &value), Outcome::Flagged);
+
+    let mut group = c.benchmark_group("outcome");
+    group.bench_function("sdk", |b| b.iter(|| black_box(black_box(&payment).outcome())));
+    group.bench_function("baseline_value_lookup", |b| {
+        b.iter(|| black_box(outcome_from_value(black_box(201), black_box(&value))))
+    });
+    group.finish();
+}
+
+// What `criterion_group!` + `criterion_main!` expand to, without their undocumented `pub fn`.
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    build_request(&mut c);
+    parse_201(&mut c);
+    parse_202(&mut c);
+    parse_422(&mut c);
+    outcome(&mut c);
+    c.final_summary();
+}
