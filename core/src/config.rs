@@ -36,6 +36,8 @@ pub enum KeyKind {
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretKey {
     value: String,
+    /// The `Authorization` value, built once: every request sends it.
+    header: String,
     kind: KeyKind,
     sandbox: bool,
 }
@@ -104,7 +106,11 @@ impl SecretKey {
             ));
         }
         let (kind, sandbox) = classify_key(&value, "sk").map_err(InvalidInput::SecretKey)?;
-        Ok(SecretKey { value, kind, sandbox })
+        let header = match kind {
+            KeyKind::Legacy => value.clone(),
+            KeyKind::Bearer => format!("Bearer {value}"),
+        };
+        Ok(SecretKey { value, header, kind, sandbox })
     }
 
     /// Which format the key has.
@@ -117,12 +123,10 @@ impl SecretKey {
         self.sandbox
     }
 
-    /// The `Authorization` header value for this key.
-    pub fn authorization(&self) -> String {
-        match self.kind {
-            KeyKind::Legacy => self.value.clone(),
-            KeyKind::Bearer => format!("Bearer {}", self.value),
-        }
+    /// The `Authorization` header value for this key: raw for legacy keys, `Bearer <key>` for
+    /// new ones.
+    pub fn authorization(&self) -> &str {
+        &self.header
     }
 
     /// The key itself. Handle with care: never log it.

@@ -5,6 +5,10 @@
 
 use alloc::string::{String, ToString};
 
+use core::fmt;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -28,17 +32,59 @@ where
     Ok(serde_json::from_value(v).ok())
 }
 
-/// A JSON object decoded as `T`; `None` for anything else. Without this, serde would read an
-/// array into a struct by position (`"risk": [true]` as flagged).
+/// A JSON object decoded as `T`, read in place (no copy of the subtree); `None` for anything
+/// else, or when `T` rejects it. Without the object check, serde would read an array into a
+/// struct by position (`"risk": [true]` as flagged).
 pub(crate) fn opt_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
+    T: Deserialize<'de>,
 {
-    Ok(match Value::deserialize(d)? {
-        v @ Value::Object(_) => serde_json::from_value(v).ok(),
-        _ => None,
-    })
+    struct ObjectOnly<T>(core::marker::PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOnly<T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any value (only objects are decoded)")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+            let decoded = T::deserialize(MapAccessDeserializer::new(&mut map)).ok();
+            // After a failed decode, read what is left so the enclosing object stays consistent.
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(decoded)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_none<E>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+    }
+
+    d.deserialize_any(ObjectOnly(core::marker::PhantomData))
 }
 
 /// A non-negative integer, also from a numeric string; `None` otherwise.

@@ -63,6 +63,11 @@ impl Headers {
         Self::default()
     }
 
+    /// An empty header list with room for `n` headers.
+    pub fn with_capacity(n: usize) -> Self {
+        Headers { entries: Vec::with_capacity(n) }
+    }
+
     /// The first value of `name` (case-insensitive).
     pub fn get(&self, name: &str) -> Option<&str> {
         self.entries.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
