@@ -121,7 +121,8 @@ impl Client {
             Some(name) if name.eq_ignore_ascii_case("production") => Environment::Production,
             Some(other) => {
                 return Err(InvalidInput::BaseUrl(format!(
-                    "CKO_ENVIRONMENT must be sandbox or production, not {other:?}"
+                    "CKO_ENVIRONMENT must be sandbox or production, not {:?}",
+                    checkout_core::redact::redact_secret_keys(&other)
                 ))
                 .into())
             }

@@ -6,6 +6,7 @@ use core::fmt;
 use core::str::FromStr;
 
 use crate::error::InvalidInput;
+use crate::redact::redact_secret_keys;
 
 /// The user agent sent with every request.
 pub const USER_AGENT: &str = concat!("checkout-sdk-rust/", env!("CARGO_PKG_VERSION"));
@@ -172,7 +173,9 @@ pub struct BaseUrl(String);
 impl BaseUrl {
     /// Parses and checks a base URL.
     pub fn parse(url: &str) -> Result<Self, InvalidInput> {
-        let bad = |why: &str| InvalidInput::BaseUrl(format!("{why}: {url:?}"));
+        // Quote the value so the caller can see what was wrong, unless it holds a secret key
+        // (pasted into the wrong setting).
+        let bad = |why: &str| InvalidInput::BaseUrl(format!("{why}: {:?}", redact_secret_keys(url)));
         let (scheme, rest) = url.split_once("://").ok_or_else(|| bad("missing scheme"))?;
         let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
         if authority.is_empty() || authority.contains('@') || authority.contains(char::is_whitespace) {
@@ -278,7 +281,10 @@ impl FromStr for Environment {
         } else if s.contains("://") {
             Environment::custom(s)
         } else {
-            Err(InvalidInput::BaseUrl(format!("unknown environment {s:?}: use sandbox, production or a URL")))
+            Err(InvalidInput::BaseUrl(format!(
+                "unknown environment {:?}: use sandbox, production or a URL",
+                redact_secret_keys(s)
+            )))
         }
     }
 }

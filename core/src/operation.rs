@@ -149,8 +149,9 @@ fn decode_error(response: &HttpResponse, kind: DecodeErrorKind, detail: String) 
         kind,
         status: response.status,
         request_id: response.headers.get("cko-request-id").map(String::from),
-        // Parser messages quote values from the body: never let a card number through.
-        detail: crate::redact::redact_text(&detail),
+        // Parser messages quote values from the body: mask every digit run (a PAN, or a CVV
+        // echoed by a hostile server) and any secret key.
+        detail: crate::redact::mask_digit_runs(&crate::redact::redact_secret_keys(&detail)),
         elapsed: response.elapsed,
         attempts: 1,
     }))

@@ -120,7 +120,9 @@ enum KeyClass {
 fn classify_key(key: &str) -> Option<KeyClass> {
     let normalized: String = key.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect();
     match normalized.as_str() {
-        "number" | "cardnumber" | "pan" => Some(KeyClass::CardNumber),
+        // A network token's `token` is PAN-shaped; card tokens (`tok_...`) are not digits and
+        // pass through unchanged.
+        "number" | "cardnumber" | "pan" | "token" => Some(KeyClass::CardNumber),
         "cvv" | "cvc" | "cvv2" | "cvc2" => Some(KeyClass::Cvv),
         "authorization" | "secretkey" | "apikey" | "password" | "cryptogram" => Some(KeyClass::Credential),
         _ => None,

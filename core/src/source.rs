@@ -153,6 +153,16 @@ impl<'de> Deserialize<'de> for Cvv {
     }
 }
 
+fn month<'de, D: Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
+    // The same rule as `CardSource::new`, however the card is built.
+    let m: u8 = month_or_year(d)?;
+    if (1..=12).contains(&m) {
+        Ok(m)
+    } else {
+        Err(serde::de::Error::custom("expiry_month must be 1-12"))
+    }
+}
+
 fn month_or_year<'de, D: Deserializer<'de>, T: TryFrom<u64>>(d: D) -> Result<T, D::Error> {
     let n = match Value::deserialize(d)? {
         Value::Number(n) => n.as_u64(),
@@ -248,7 +258,7 @@ pub struct CardSource {
     /// The card number.
     pub number: CardNumber,
     /// Expiry month, 1-12.
-    #[serde(deserialize_with = "month_or_year")]
+    #[serde(deserialize_with = "month")]
     pub expiry_month: u8,
     /// Four-digit expiry year.
     #[serde(deserialize_with = "month_or_year")]
@@ -425,7 +435,7 @@ pub struct NetworkTokenSource {
     /// The network token (a PAN-like number).
     pub token: CardNumber,
     /// Expiry month, 1-12.
-    #[serde(deserialize_with = "month_or_year")]
+    #[serde(deserialize_with = "month")]
     pub expiry_month: u8,
     /// Four-digit expiry year.
     #[serde(deserialize_with = "month_or_year")]
