@@ -32,105 +32,14 @@ use criterion::{BatchSize, Criterion};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-/// The `201 Created` example of `POST /payments` in the API reference (2021-06-15 swagger),
-/// copied verbatim (pretty-printed) so the bench does not read files at build or run time.
-const PAYMENT_201: &str = r#"{
-  "id": "pay_mbabizu24mvu3mela5njyhpit4",
-  "action_id": "act_mbabizu24mvu3mela5njyhpit4",
-  "amount": 6540,
-  "currency": "USD",
-  "approved": true,
-  "status": "Authorized",
-  "auth_code": 770687,
-  "response_code": 10000,
-  "response_summary": "Approved",
-  "3ds": {
-    "downgraded": true,
-    "enrolled": "N"
-  },
-  "risk": {
-    "flagged": true
-  },
-  "source": {
-    "type": "card",
-    "id": "src_nwd3m4in3hkuddfpjsaevunhdy",
-    "billing_address": {
-      "address_line1": "Checkout.com",
-      "address_line2": "90 Tottenham Court Road",
-      "city": "London",
-      "state": "London",
-      "zip": "W1T 4TJ",
-      "country": "GB"
-    },
-    "phone": {
-      "country_code": 1,
-      "number": "415 555 2671"
-    },
-    "last4": 4242,
-    "fingerprint": "F31828E2BDABAE63EB694903825CDD36041CC6ED461440B81415895855502832",
-    "bin": 424242
-  },
-  "customer": {
-    "id": "cus_udst2tfldj6upmye2reztkmm4i",
-    "email": "jokershere@gmail.com",
-    "name": "Jack Napier"
-  },
-  "processed_on": "2019-09-10T10:11:12.0000000+00:00",
-  "reference": "ORD-5023-4E89",
-  "processing": {
-    "retrieval_reference_number": 909913440644,
-    "acquirer_transaction_id": 4.406443090994999e+20
-  },
-  "eci": 6,
-  "scheme_id": 489341065491658,
-  "_links": {
-    "self": {
-      "href": "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4"
-    },
-    "action": {
-      "href": "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4/actions"
-    },
-    "void": {
-      "href": "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4/voids"
-    },
-    "capture": {
-      "href": "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4/captures"
-    }
-  }
-}"#;
+/// The `201 Created` example of `POST /payments` in the API reference (the tests' shared fixture).
+const PAYMENT_201: &str = include_str!("../tests/fixtures/payment_201_approved.json");
 
-/// A `202 Accepted` pending payment with a 3DS redirect (the original SDK docs' example).
-const PAYMENT_202: &str = r#"{
-  "id": "pay_mbabizu24mvu3mela5njyhpit4",
-  "status": "Pending",
-  "reference": "ORD-5023-4E89",
-  "customer": {
-    "id": "cus_y3oqhf46pyzuxjbcn2giaqnb44",
-    "email": "jokershere@gmail.com",
-    "name": "Jack Napier"
-  },
-  "3ds": {
-    "downgraded": false,
-    "enrolled": "Y"
-  },
-  "_links": {
-    "self": {
-      "href": "https://api.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4"
-    },
-    "redirect": {
-      "href": "https://api.checkout.com/3ds/pay_mbabizu24mvu3mela5njyhpit4"
-    }
-  }
-}"#;
+/// A `202 Accepted` pending payment with a 3DS redirect (the tests' shared fixture).
+const PAYMENT_202: &str = include_str!("../tests/fixtures/payment_202_pending.json");
 
-/// A `422` validation error, as the API reference documents it.
-const ERROR_422: &str = r#"{
-  "request_id": "0HL80RJLS76I7",
-  "error_type": "request_invalid",
-  "error_codes": [
-    "payment_source_required"
-  ]
-}"#;
+/// The API reference's `422` validation error (the tests' shared fixture).
+const ERROR_422: &str = include_str!("../tests/fixtures/error_422_validation.json");
 
 const KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
 

@@ -115,71 +115,8 @@ fn steady<T>(mut f: impl FnMut() -> T) -> Counted {
     (0..5).map(|_| count(&mut f).0).min_by_key(|c| (c.allocs, c.bytes)).expect("five runs")
 }
 
-/// The `201 Created` example of `POST /payments` in the API reference, as the bench uses it.
-const PAYMENT_201: &str = r#"{
-  "id": "pay_mbabizu24mvu3mela5njyhpit4",
-  "action_id": "act_mbabizu24mvu3mela5njyhpit4",
-  "amount": 6540,
-  "currency": "USD",
-  "approved": true,
-  "status": "Authorized",
-  "auth_code": 770687,
-  "response_code": 10000,
-  "response_summary": "Approved",
-  "3ds": {
-    "downgraded": true,
-    "enrolled": "N"
-  },
-  "risk": {
-    "flagged": true
-  },
-  "source": {
-    "type": "card",
-    "id": "src_nwd3m4in3hkuddfpjsaevunhdy",
-    "billing_address": {
-      "address_line1": "Checkout.com",
-      "address_line2": "90 Tottenham Court Road",
-      "city": "London",
-      "state": "London",
-      "zip": "W1T 4TJ",
-      "country": "GB"
-    },
-    "phone": {
-      "country_code": 1,
-      "number": "415 555 2671"
-    },
-    "last4": 4242,
-    "fingerprint": "F31828E2BDABAE63EB694903825CDD36041CC6ED461440B81415895855502832",
-    "bin": 424242
-  },
-  "customer": {
-    "id": "cus_udst2tfldj6upmye2reztkmm4i",
-    "email": "jokershere@gmail.com",
-    "name": "Jack Napier"
-  },
-  "processed_on": "2019-09-10T10:11:12.0000000+00:00",
-  "reference": "ORD-5023-4E89",
-  "processing": {
-    "retrieval_reference_number": 909913440644,
-    "acquirer_transaction_id": 4.406443090994999e+20
-  },
-  "eci": 6,
-  "scheme_id": 489341065491658,
-  "_links": {
-    "self": {
-      "href": "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4"
-    },
-    "action": {
-      "href": "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4/actions"
-    },
-    "void": {
-      "href": "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4/voids"
-    },
-    "capture": {
-      "href": "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4/captures"
-    }
-  }
-}"#;
+/// The `201 Created` example of `POST /payments` in the API reference (the shared fixture).
+const PAYMENT_201: &str = include_str!("fixtures/payment_201_approved.json");
 
 fn config() -> Config {
     Config::sandbox("sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e".parse::<SecretKey>().expect("a valid sandbox key"))
