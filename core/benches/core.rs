@@ -19,14 +19,13 @@
 
 use std::hint::black_box;
 
-use checkout_core::config::{Config, SecretKey};
-use checkout_core::currency::Currency;
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use checkout_core::operation::{parse_error, Operation, RequestPayment};
 use checkout_core::outcome::Outcome;
 use checkout_core::payment::Payment;
-use checkout_core::request::{Customer, PaymentRequest};
 use checkout_core::response::Response;
-use checkout_core::source::CardSource;
 use checkout_core::transport::HttpResponse;
 use criterion::{BatchSize, Criterion};
 use serde::Deserialize;
@@ -41,24 +40,7 @@ const PAYMENT_202: &str = include_str!("../tests/fixtures/payment_202_pending.js
 /// The API reference's `422` validation error (the tests' shared fixture).
 const ERROR_422: &str = include_str!("../tests/fixtures/error_422_validation.json");
 
-const KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
-
-fn config() -> Config {
-    Config::sandbox(KEY.parse::<SecretKey>().expect("a valid sandbox key"))
-}
-
-/// The card payment the `build_request` group builds: full card details, amount, currency,
-/// reference and customer.
-fn card_payment() -> PaymentRequest {
-    let card = CardSource::new("4242424242424242", 6, 2030).expect("a valid card").cvv("100").expect("a valid cvv");
-    PaymentRequest::builder(card, 6540, Currency::USD)
-        .reference("ORD-5023-4E89")
-        .customer(Customer::email("jokershere@gmail.com").name("Jack Napier"))
-        .build()
-        .expect("a valid payment request")
-}
-
-/// The same body as [`card_payment`], untyped.
+/// The same body as `support::card_payment`, untyped.
 fn card_payment_value() -> Value {
     json!({
         "source": {"type": "card", "number": "4242424242424242", "expiry_month": 6, "expiry_year": 2030, "cvv": "100"},
@@ -78,16 +60,16 @@ fn response(status: u16, body: &str) -> HttpResponse {
 }
 
 fn build_request(c: &mut Criterion) {
-    let config = config();
+    let config = support::sandbox_config();
     let value = card_payment_value();
     // The pairing is only fair if both sides produce the same JSON.
-    let sdk_body = RequestPayment::new(card_payment()).build_request(&config).expect("builds").body;
+    let sdk_body = RequestPayment::new(support::card_payment()).build_request(&config).expect("builds").body;
     assert_eq!(serde_json::from_slice::<Value>(&sdk_body).expect("JSON"), value, "the bodies differ");
 
     let mut group = c.benchmark_group("build_request");
     group.bench_function("sdk", |b| {
         b.iter(|| {
-            let request = card_payment();
+            let request = support::card_payment();
             black_box(RequestPayment::new(request).build_request(black_box(&config)).expect("builds"))
         })
     });
@@ -95,7 +77,7 @@ fn build_request(c: &mut Criterion) {
         b.iter(|| black_box(serde_json::to_vec(black_box(&value)).expect("serialises")))
     });
     // Explains the ratio: the same SDK work without building the request value first.
-    let op = RequestPayment::new(card_payment());
+    let op = RequestPayment::new(support::card_payment());
     group.bench_function("sdk_build_request_only", |b| {
         b.iter(|| black_box(black_box(&op).build_request(black_box(&config)).expect("builds")))
     });
@@ -109,7 +91,7 @@ fn build_request(c: &mut Criterion) {
 /// `sdk` vs the Value baseline for a success body; the response is rebuilt outside the timing
 /// because `parse_response` consumes it.
 fn parse_success(c: &mut Criterion, name: &str, status: u16, body: &'static str) {
-    let op = RequestPayment::new(card_payment());
+    let op = RequestPayment::new(support::card_payment());
     let parsed = op.parse_response(response(status, body)).expect("parses");
     assert_eq!(parsed.status(), status);
 
@@ -181,7 +163,7 @@ fn outcome_from_value(status: u16, body: &Value) -> Outcome {
 }
 
 fn outcome(c: &mut Criterion) {
-    let op = RequestPayment::new(card_payment());
+    let op = RequestPayment::new(support::card_payment());
     let payment: Response<Payment> = op.parse_response(response(201, PAYMENT_201)).expect("parses");
     let value: Value = serde_json::from_str(PAYMENT_201).expect("JSON");
     assert_eq!(payment.outcome(), Outcome::Flagged);

@@ -17,14 +17,12 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use checkout_core::config::{Config, SecretKey};
-use checkout_core::currency::Currency;
+mod support;
+
 use checkout_core::link::Links;
 use checkout_core::operation::{Operation, RequestPayment};
 use checkout_core::outcome::Outcome;
 use checkout_core::payment::Payment;
-use checkout_core::request::{Customer, PaymentRequest};
-use checkout_core::source::CardSource;
 use checkout_core::transport::HttpResponse;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -118,20 +116,6 @@ fn steady<T>(mut f: impl FnMut() -> T) -> Counted {
 /// The `201 Created` example of `POST /payments` in the API reference (the shared fixture).
 const PAYMENT_201: &str = include_str!("fixtures/payment_201_approved.json");
 
-fn config() -> Config {
-    Config::sandbox("sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e".parse::<SecretKey>().expect("a valid sandbox key"))
-}
-
-/// The same card payment as the `build_request` bench.
-fn card_payment() -> PaymentRequest {
-    let card = CardSource::new("4242424242424242", 6, 2030).expect("a valid card").cvv("100").expect("a valid cvv");
-    PaymentRequest::builder(card, 6540, Currency::USD)
-        .reference("ORD-5023-4E89")
-        .customer(Customer::email("jokershere@gmail.com").name("Jack Napier"))
-        .build()
-        .expect("a valid payment request")
-}
-
 fn response_201() -> HttpResponse {
     HttpResponse::new(201, PAYMENT_201.as_bytes().to_vec())
         .with_header("Content-Type", "application/json; charset=utf-8")
@@ -142,9 +126,9 @@ fn response_201() -> HttpResponse {
 /// One test, so the two windows never overlap and the report prints in one place.
 #[test]
 fn allocations_per_request_stay_under_their_ceilings() {
-    let config = config();
+    let config = support::sandbox_config();
 
-    let build = steady(|| RequestPayment::new(card_payment()).build_request(&config).expect("builds"));
+    let build = steady(|| RequestPayment::new(support::card_payment()).build_request(&config).expect("builds"));
     // Context for the report: the untyped equivalents of the same work.
     let value_build = steady(|| {
         serde_json::to_vec(&json!({
@@ -155,7 +139,7 @@ fn allocations_per_request_stay_under_their_ceilings() {
         .expect("serialises")
     });
 
-    let op = RequestPayment::new(card_payment());
+    let op = RequestPayment::new(support::card_payment());
     // The response is made outside the window: a transport hands it over already allocated.
     let mut responses = (0..6).map(|_| response_201()).collect::<Vec<_>>();
     let parse = steady(|| op.parse_response(responses.pop().expect("six responses")).expect("parses"));

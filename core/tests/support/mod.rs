@@ -14,6 +14,9 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use checkout_core::config::{Config, Environment, SecretKey};
+use checkout_core::currency::Currency;
+use checkout_core::request::{Customer, PaymentRequest};
+use checkout_core::source::CardSource;
 use checkout_core::transport::{
     HttpRequest, HttpResponse, HttpTransport, Randomness, Sleeper, TransportError, TransportErrorKind,
 };
@@ -27,6 +30,17 @@ pub(crate) const TEST_KEY: &str = "sk_test_fde517a8-3f01-41ef-b4bd-4282384b0a64"
 pub(crate) const PAYMENT_ID: &str = "pay_mbabizu24mvu3mela5njyhpit4";
 /// A session id.
 pub(crate) const SESSION_ID: &str = "sid_y3oqhf46pyzuxjbcn2giaqnb44";
+/// The card payment the benches and the allocation test measure: full card details, amount,
+/// currency, reference and customer.
+pub(crate) fn card_payment() -> PaymentRequest {
+    let card = CardSource::new("4242424242424242", 6, 2030).expect("a valid card").cvv("100").expect("a valid cvv");
+    PaymentRequest::builder(card, 6540, Currency::USD)
+        .reference("ORD-5023-4E89")
+        .customer(Customer::email("jokershere@gmail.com").name("Jack Napier"))
+        .build()
+        .expect("a valid payment request")
+}
+
 /// The sandbox base URL.
 pub(crate) const SANDBOX: &str = "https://api.sandbox.checkout.com/";
 
