@@ -17,7 +17,7 @@ use crate::payment::Payment;
 use crate::request::{ActionRequest, PaymentRequest, VoidRequest};
 use crate::response::Response;
 use crate::retry::RetryPolicy;
-use crate::transport::{HttpTransport, Method, Randomness, Sleeper, TransportErrorKind};
+use crate::transport::{HttpRequest, HttpTransport, Method, Randomness, Sleeper, TransportErrorKind};
 
 /// A Checkout.com API client: cheap to clone (everything is shared).
 ///
@@ -165,39 +165,36 @@ impl Client {
     /// attempt sends the same key, so a retried payment can never be charged twice.
     pub async fn execute<O: Operation + Sync>(&self, op: &O) -> Result<O::Output, Error> {
         let inner = &*self.inner;
-        let mut first = op.build_request(&inner.config)?;
+        let mut request = op.build_request(&inner.config)?;
         let policy = &inner.retry;
-        if first.method == Method::Post && policy.is_enabled() && !first.headers.contains(IDEMPOTENCY_KEY_HEADER) {
+        if request.method == Method::Post && policy.is_enabled() && !request.headers.contains(IDEMPOTENCY_KEY_HEADER) {
             if let Some(random) = &inner.random {
-                first.headers.insert(IDEMPOTENCY_KEY_HEADER, IdempotencyKey::generate(random.as_ref()).as_str());
+                request.headers.insert(IDEMPOTENCY_KEY_HEADER, IdempotencyKey::generate(random.as_ref()).as_str());
             }
         }
         // A POST without a key could be processed twice if repeated; it is never retried.
-        let safe_to_repeat = first.method == Method::Get || first.headers.contains(IDEMPOTENCY_KEY_HEADER);
+        let safe_to_repeat = request.method == Method::Get || request.headers.contains(IDEMPOTENCY_KEY_HEADER);
         // One span per call; its fields are filled in as attempts complete. Only method, path,
         // status, request id and attempt are recorded: never headers or bodies.
         #[cfg(feature = "tracing")]
         let span = tracing::info_span!(
             "checkout.call",
-            method = %first.method,
-            path = %first.path(),
+            method = %request.method,
+            path = %request.path(),
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        let mut request = Some(first);
         let mut spent = Duration::ZERO;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            // The last attempt the policy allows takes the request; earlier ones send a copy.
-            let Some(kept) = request.take() else { unreachable!("no attempt follows the last one") };
+            // The last attempt the policy allows takes the request (leaving an empty one that
+            // allocates nothing); earlier ones send a copy.
             let mut this = if attempt > policy.max_retries {
-                kept
+                core::mem::replace(&mut request, HttpRequest::empty())
             } else {
-                let copy = kept.clone();
-                request = Some(kept);
-                copy
+                request.clone()
             };
             if let Some(budget) = policy.total_budget {
                 this.timeout = Some(budget.saturating_sub(spent));

@@ -151,6 +151,17 @@ pub struct HttpRequest {
 }
 
 impl HttpRequest {
+    /// A `GET` of nothing, with no headers or body; allocates nothing.
+    pub fn empty() -> Self {
+        HttpRequest {
+            method: Method::Get,
+            url: String::new(),
+            headers: Headers::new(),
+            body: Vec::new(),
+            timeout: None,
+        }
+    }
+
     /// The path and query of [`url`](Self::url) (`/payments/pay_...`), or `/` when it has none.
     pub fn path(&self) -> &str {
         let after_scheme = self.url.find("://").map_or(0, |i| i + 3);
