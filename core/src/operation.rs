@@ -172,11 +172,10 @@ pub fn parse_typed<T: DeserializeOwned>(response: HttpResponse) -> Result<Respon
 }
 
 fn json_body<T: Serialize>(value: &T) -> Result<Option<Vec<u8>>, Error> {
-    // A card payment body is about 230 bytes: start there rather than grow from 128.
-    let mut body = Vec::with_capacity(256);
-    serde_json::to_writer(&mut body, value)
-        .map_err(|e| InvalidInput::Request(format!("cannot serialise the request: {e}")))?;
-    Ok(Some(body))
+    // `to_vec`, not `to_writer` into a sized buffer: serde_json's writer API needs std.
+    serde_json::to_vec(value)
+        .map(Some)
+        .map_err(|e| InvalidInput::Request(format!("cannot serialise the request: {e}")).into())
 }
 
 /// `POST /payments`: request a payment. `201` processed (approved or declined) or `202` pending.
