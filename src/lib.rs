@@ -139,24 +139,29 @@ impl Client {
 impl Client {
     /// A client for the sandbox with the default hyper transport and retries.
     pub fn sandbox(secret_key: &str) -> Result<Self, Error> {
-        Ok(Self::from_config(Config::sandbox(SecretKey::new(secret_key)?)))
+        Self::from_config(Config::sandbox(SecretKey::new(secret_key)?))
     }
 
     /// A client for production with the default hyper transport and retries.
     pub fn production(secret_key: &str) -> Result<Self, Error> {
-        Ok(Self::from_config(Config::production(SecretKey::new(secret_key)?)))
+        Self::from_config(Config::production(SecretKey::new(secret_key)?))
     }
 
     /// A client configured from `CKO_SECRET_KEY`, `CKO_ENVIRONMENT` and `CKO_BASE_URL` (see
     /// [`config_from_env`](Self::config_from_env)), with the default hyper transport and retries.
     pub fn from_env() -> Result<Self, Error> {
-        Ok(Self::from_config(Self::config_from_env()?))
+        Self::from_config(Self::config_from_env()?)
     }
 
     /// A client for `config` with the default hyper transport, the tokio sleeper and the default
-    /// [`RetryPolicy`].
-    pub fn from_config(config: Config) -> Self {
-        Self::from_config_with(config, checkout_hyper::HyperTransport::new(), RetryPolicy::default())
+    /// [`RetryPolicy`]. Fails (as a transport error: nothing was sent) only when the system TLS
+    /// library cannot be initialised.
+    pub fn from_config(config: Config) -> Result<Self, Error> {
+        let transport = checkout_hyper::HyperTransport::builder().try_build().map_err(|e| Error::Transport {
+            source: checkout_core::transport::TransportError::not_sent(e.to_string()),
+            attempts: 0,
+        })?;
+        Ok(Self::from_config_with(config, transport, RetryPolicy::default()))
     }
 
     /// A client for `config` over a configured hyper transport with `policy`.

@@ -161,7 +161,7 @@ async fn an_approved_payment_arrives_typed_with_its_metadata() {
     bounded(async {
         let server = CannedServer::start(|_| created(&approved_payment())).await;
         // The facade's everyday constructor: default transport, tokio sleeper, default retries.
-        let client = Client::from_config(config(&server));
+        let client = Client::from_config(config(&server)).expect("TLS initialises");
 
         let payment = client.payments().request(payment_request()).await.expect("an approved payment");
 

@@ -37,14 +37,14 @@ impl Example {
         }
         if let Some(base) = base {
             let config = Config::new(SecretKey::new(SIMULATOR_KEY)?, Environment::custom(&base)?);
-            return Ok(Example { client: Client::from_config(config), server: None });
+            return Ok(Example { client: Client::from_config(config)?, server: None });
         }
         let server = checkout_sandbox::serve(([127, 0, 0, 1], 0).into(), Simulator::new())
             .await
             .map_err(|e| InvalidInput::BaseUrl(format!("cannot start the local sandbox: {e}")))?;
         eprintln!("(no CKO_SECRET_KEY: using the local sandbox simulator at {})", server.base_url());
         let config = Config::new(SecretKey::new(SIMULATOR_KEY)?, Environment::custom(&server.base_url())?);
-        Ok(Example { client: Client::from_config(config), server: Some(Arc::new(server)) })
+        Ok(Example { client: Client::from_config(config)?, server: Some(Arc::new(server)) })
     }
 
     /// The in-process simulator, when running offline.
