@@ -1,13 +1,8 @@
 //! Cassettes: record through a `Recorder`, scrub, save, load and replay.
 #![cfg(feature = "cassette")]
 
-use std::future::Future;
 use std::path::PathBuf;
-use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
-use std::thread::{self, Thread};
 use std::time::Duration;
 
 use checkout_core::transport::{
@@ -19,29 +14,10 @@ use checkout_fake::cassette::{
 use checkout_fake::recording::{redact_json, FakeTransport, Reply};
 use serde_json::{json, Value};
 
-const KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
+mod support;
+use support::{block_on, BASE, KEY};
+
 const KEY_BODY: &str = "m73dzbpy7cf3gfd46xr4yj5xo4e";
-const BASE: &str = "https://api.sandbox.checkout.com";
-
-struct ThreadWaker(Thread);
-
-impl Wake for ThreadWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.unpark();
-    }
-}
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    loop {
-        match future.as_mut().poll(&mut cx) {
-            Poll::Ready(output) => return output,
-            Poll::Pending => thread::park(),
-        }
-    }
-}
 
 fn send(transport: &dyn HttpTransport, request: HttpRequest) -> Result<HttpResponse, TransportError> {
     block_on(transport.send(request))

@@ -1,11 +1,9 @@
 //! The recording fake: scripting, failure injection, inspection and assertions.
 
-use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
-use std::thread::{self, Thread};
+use std::thread;
 use std::time::Duration;
 
 use checkout_core::transport::{
@@ -14,30 +12,8 @@ use checkout_core::transport::{
 use checkout_fake::recording::{redact_json, FakeTransport, RecordedRequest, Reply, VOLATILE_HEADERS};
 use serde_json::{json, Value};
 
-const KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
-const BASE: &str = "https://api.sandbox.checkout.com";
-
-// ----- a minimal executor: the fake must not need tokio -----
-
-struct ThreadWaker(Thread);
-
-impl Wake for ThreadWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.unpark();
-    }
-}
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    loop {
-        match future.as_mut().poll(&mut cx) {
-            Poll::Ready(output) => return output,
-            Poll::Pending => thread::park(),
-        }
-    }
-}
+mod support;
+use support::{block_on, BASE, KEY};
 
 fn send(fake: &FakeTransport, request: HttpRequest) -> Result<HttpResponse, TransportError> {
     block_on(fake.send(request))
