@@ -119,11 +119,7 @@ pub trait Operation {
 pub fn parse_error(response: &HttpResponse) -> Error {
     let body: Option<Value> = serde_json::from_slice(&response.body).ok();
     let body = body.as_ref();
-    let request_id = response
-        .headers
-        .get("cko-request-id")
-        .or_else(|| body.and_then(|b| b.get("request_id")).and_then(Value::as_str))
-        .map(String::from);
+    let request_id = crate::response::request_id(&response.headers, body);
     let error_type = body.and_then(|b| b.get("error_type")).and_then(Value::as_str).map(String::from);
     let error_codes = body
         .and_then(|b| b.get("error_codes"))

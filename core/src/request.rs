@@ -438,7 +438,7 @@ fn check_len(name: &str, value: Option<&str>, max: usize) -> Result<(), InvalidI
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ActionRequest {
-    /// Amount in minor units; `None` for the full remaining amount. Always `None` for voids.
+    /// Amount in minor units; `None` for the full remaining amount.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<u64>,
     /// Your reference for this action.

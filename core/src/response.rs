@@ -33,13 +33,18 @@ impl HttpInfo {
     /// Reads the metadata from a response's status and headers (and the body's `request_id` when
     /// the header is missing).
     pub fn new(status: u16, headers: Headers, elapsed: Option<Duration>, body: Option<&Value>) -> Self {
-        let request_id = headers
-            .get("cko-request-id")
-            .map(String::from)
-            .or_else(|| body.and_then(|b| b.get("request_id")).and_then(Value::as_str).map(String::from));
+        let request_id = request_id(&headers, body);
         let api_version = headers.get("cko-version").map(String::from);
         HttpInfo { status, headers, elapsed, request_id, api_version }
     }
+}
+
+/// `Cko-Request-Id`, or the body's `request_id` when the header is missing.
+pub(crate) fn request_id(headers: &Headers, body: Option<&Value>) -> Option<String> {
+    headers
+        .get("cko-request-id")
+        .or_else(|| body.and_then(|b| b.get("request_id")).and_then(Value::as_str))
+        .map(String::from)
 }
 
 /// A typed response `T` with its raw body, HTTP metadata and links.
