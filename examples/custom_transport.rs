@@ -70,7 +70,7 @@ impl HttpTransport for StdTransport {
 fn main() -> std::process::ExitCode {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
     let result: Result<(), Error> = runtime.block_on(async {
-        let server = checkout_sandbox::start().await.map_err(|e| InvalidInput::BaseUrl(e.to_string()))?;
+        let server = checkout_sdk_sandbox::start().await.map_err(|e| InvalidInput::BaseUrl(e.to_string()))?;
         let config = Config::new(SecretKey::new(SIMULATOR_KEY)?, Environment::custom(&server.base_url())?);
         let client = Client::with_transport(config, StdTransport);
         let request = PaymentRequest::builder(visa(), 100, Currency::USD).reference("custom-transport").build()?;

@@ -29,7 +29,7 @@
 //! client's runtime, the server's work would land on the same workers as whichever client is
 //! being measured and the two phases would compete for those workers differently. The client
 //! runtime has `T` workers (default half the CPUs, at least one each). With `--base-url`, point
-//! it at any server that answers like the sandbox (e.g. `cargo run -p checkout-sandbox`).
+//! it at any server that answers like the sandbox (e.g. `cargo run -p checkout-sdk-sandbox`).
 //!
 //! Output (stdout, exactly these lines, the ratio last; details go to stderr):
 //!
@@ -46,9 +46,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use checkout_core::operation::{Operation, RequestPayment};
-use checkout_fake::simulator::Simulator;
-use checkout_hyper::HyperTransport;
+use checkout_sdk_core::operation::{Operation, RequestPayment};
+use checkout_sdk_fake::simulator::Simulator;
+use checkout_sdk_hyper::HyperTransport;
 use checkout_sdk::prelude::*;
 use http_body_util::{BodyExt, Full};
 use hyper::header::{HeaderName, HeaderValue, CONTENT_LENGTH};
@@ -143,7 +143,7 @@ fn start_local_server(threads: usize) -> Result<LocalServer, String> {
             };
             runtime.block_on(async move {
                 // `serve` spawns its accept loop and connections on this (the server's) runtime.
-                let server = match checkout_sandbox::serve(([127, 0, 0, 1], 0).into(), Simulator::new()).await {
+                let server = match checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), Simulator::new()).await {
                     Ok(server) => server,
                     Err(e) => {
                         let _ = ready_tx.send(Err(format!("cannot start the sandbox: {e}")));

@@ -31,7 +31,7 @@
 //!
 //! ## Choosing a transport
 //!
-//! The SDK's logic lives in [`checkout_core`] (re-exported as [`core`]), which never does I/O:
+//! The SDK's logic lives in [`checkout_sdk_core`] (re-exported as [`core`]), which never does I/O:
 //! requests go through a [`core::transport::HttpTransport`].
 //!
 //! | you want | use |
@@ -58,21 +58,21 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub use checkout_core as core;
+pub use checkout_sdk_core as core;
 #[cfg(feature = "fake")]
-pub use checkout_fake as fake;
+pub use checkout_sdk_fake as fake;
 #[cfg(feature = "hyper")]
-pub use checkout_hyper as hyper;
+pub use checkout_sdk_hyper as hyper;
 #[cfg(feature = "sandbox")]
-pub use checkout_sandbox as sandbox;
+pub use checkout_sdk_sandbox as sandbox;
 
-pub use checkout_core::{Config, Environment, Error, InvalidInput, SecretKey};
+pub use checkout_sdk_core::{Config, Environment, Error, InvalidInput, SecretKey};
 
 use std::ops::Deref;
 
-use checkout_core::transport::HttpTransport;
+use checkout_sdk_core::transport::HttpTransport;
 #[cfg(feature = "hyper")]
-use {checkout_core::retry::RetryPolicy, std::sync::Arc};
+use {checkout_sdk_core::retry::RetryPolicy, std::sync::Arc};
 
 /// The environment variable holding the secret key.
 pub const ENV_SECRET_KEY: &str = "CKO_SECRET_KEY";
@@ -81,25 +81,25 @@ pub const ENV_ENVIRONMENT: &str = "CKO_ENVIRONMENT";
 /// The environment variable overriding the base URL (e.g. a local simulator).
 pub const ENV_BASE_URL: &str = "CKO_BASE_URL";
 
-/// A Checkout.com client: [`checkout_core::Client`] with convenience constructors.
+/// A Checkout.com client: [`checkout_sdk_core::Client`] with convenience constructors.
 ///
 /// Dereferences to the core client, so `client.payments()` works directly.
 #[derive(Debug, Clone)]
-pub struct Client(checkout_core::Client);
+pub struct Client(checkout_sdk_core::Client);
 
 impl Client {
     /// A client over any transport, without retries (add them with [`Client::builder`]).
     pub fn with_transport(config: Config, transport: impl HttpTransport + 'static) -> Self {
-        Client(checkout_core::Client::new(config, transport))
+        Client(checkout_sdk_core::Client::new(config, transport))
     }
 
     /// A builder over any transport (sleeper, randomness, retry policy).
-    pub fn builder(config: Config, transport: impl HttpTransport + 'static) -> checkout_core::ClientBuilder {
-        checkout_core::Client::builder(config, transport)
+    pub fn builder(config: Config, transport: impl HttpTransport + 'static) -> checkout_sdk_core::ClientBuilder {
+        checkout_sdk_core::Client::builder(config, transport)
     }
 
     /// The core client.
-    pub fn into_core(self) -> checkout_core::Client {
+    pub fn into_core(self) -> checkout_sdk_core::Client {
         self.0
     }
 
@@ -122,7 +122,7 @@ impl Client {
             Some(other) => {
                 return Err(InvalidInput::BaseUrl(format!(
                     "CKO_ENVIRONMENT must be sandbox or production, not {:?}",
-                    checkout_core::redact::redact_secret_keys(&other)
+                    checkout_sdk_core::redact::redact_secret_keys(&other)
                 ))
                 .into())
             }
@@ -157,8 +157,8 @@ impl Client {
     /// [`RetryPolicy`]. Fails (as a transport error: nothing was sent) only when the system TLS
     /// library cannot be initialised.
     pub fn from_config(config: Config) -> Result<Self, Error> {
-        let transport = checkout_hyper::HyperTransport::builder().try_build().map_err(|e| Error::Transport {
-            source: checkout_core::transport::TransportError::not_sent(e.to_string()),
+        let transport = checkout_sdk_hyper::HyperTransport::builder().try_build().map_err(|e| Error::Transport {
+            source: checkout_sdk_core::transport::TransportError::not_sent(e.to_string()),
             attempts: 0,
         })?;
         Ok(Self::from_config_with(config, transport, RetryPolicy::default()))
@@ -167,16 +167,16 @@ impl Client {
     /// A client for `config` over a configured hyper transport with `policy`.
     pub fn from_config_with<C>(
         config: Config,
-        transport: checkout_hyper::HyperTransport<C>,
+        transport: checkout_sdk_hyper::HyperTransport<C>,
         policy: RetryPolicy,
     ) -> Self
     where
-        checkout_hyper::HyperTransport<C>: HttpTransport + 'static,
+        checkout_sdk_hyper::HyperTransport<C>: HttpTransport + 'static,
     {
         let shared: Arc<dyn HttpTransport> = Arc::new(transport);
         Client(
-            checkout_core::Client::builder_shared(config, shared)
-                .sleeper(checkout_hyper::TokioSleeper::new())
+            checkout_sdk_core::Client::builder_shared(config, shared)
+                .sleeper(checkout_sdk_hyper::TokioSleeper::new())
                 .retry_policy(policy)
                 .build(),
         )
@@ -184,14 +184,14 @@ impl Client {
 }
 
 impl Deref for Client {
-    type Target = checkout_core::Client;
-    fn deref(&self) -> &checkout_core::Client {
+    type Target = checkout_sdk_core::Client;
+    fn deref(&self) -> &checkout_sdk_core::Client {
         &self.0
     }
 }
 
-impl From<checkout_core::Client> for Client {
-    fn from(client: checkout_core::Client) -> Self {
+impl From<checkout_sdk_core::Client> for Client {
+    fn from(client: checkout_sdk_core::Client) -> Self {
         Client(client)
     }
 }
@@ -199,8 +199,8 @@ impl From<checkout_core::Client> for Client {
 /// The types most programs need.
 pub mod prelude {
     pub use crate::Client;
-    pub use checkout_core::prelude::Client as CoreClient;
-    pub use checkout_core::prelude::*;
+    pub use checkout_sdk_core::prelude::Client as CoreClient;
+    pub use checkout_sdk_core::prelude::*;
 }
 
 #[cfg(test)]

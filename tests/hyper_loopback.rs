@@ -9,8 +9,8 @@ mod support;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use checkout_core::transport::{Headers, HttpRequest, HttpTransport, Method, TransportErrorKind};
-use checkout_hyper::HyperTransport;
+use checkout_sdk_core::transport::{Headers, HttpRequest, HttpTransport, Method, TransportErrorKind};
+use checkout_sdk_hyper::HyperTransport;
 use checkout_sdk::prelude::*;
 use serde_json::{json, Value};
 use support::{Behaviour, Canned, CannedServer, RecordedHttp};

@@ -20,8 +20,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use checkout_fake::simulator::{Fault, Faults, Simulator};
-use checkout_hyper::HyperTransport;
+use checkout_sdk_fake::simulator::{Fault, Faults, Simulator};
+use checkout_sdk_hyper::HyperTransport;
 use checkout_sdk::core::retry::RetryPolicy;
 use checkout_sdk::prelude::*;
 
@@ -63,7 +63,7 @@ async fn no_payment_is_charged_twice_under_random_faults() {
     let started = Instant::now();
     let simulator = Simulator::seeded(20_260_101);
     simulator.set_faults(faults());
-    let server = checkout_sandbox::serve(([127, 0, 0, 1], 0).into(), simulator.clone()).await.expect("bind loopback");
+    let server = checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), simulator.clone()).await.expect("bind loopback");
     let config = Config::new(
         SecretKey::new(KEY).expect("valid key"),
         Environment::custom(&server.base_url()).expect("loopback base URL"),
@@ -166,7 +166,7 @@ async fn no_payment_is_charged_twice_under_random_faults() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_fault_kind_in_turn_still_gives_one_payment() {
     let simulator = Simulator::seeded(7);
-    let server = checkout_sandbox::serve(([127, 0, 0, 1], 0).into(), simulator.clone()).await.expect("bind loopback");
+    let server = checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), simulator.clone()).await.expect("bind loopback");
     let config = Config::new(
         SecretKey::new(KEY).expect("valid key"),
         Environment::custom(&server.base_url()).expect("loopback base URL"),
@@ -213,10 +213,10 @@ async fn each_fault_kind_in_turn_still_gives_one_payment() {
 /// `Error::InvalidInput` (zero attempts) and the transport sees nothing.
 #[tokio::test(flavor = "current_thread")]
 async fn bad_input_is_refused_before_anything_is_sent() {
-    let fake = checkout_fake::recording::FakeTransport::new();
+    let fake = checkout_sdk_fake::recording::FakeTransport::new();
     let client =
         checkout_sdk::core::Client::builder(Config::sandbox(SecretKey::new(KEY).expect("valid")), fake.clone())
-            .sleeper(checkout_hyper::TokioSleeper::new())
+            .sleeper(checkout_sdk_hyper::TokioSleeper::new())
             .retry_policy(RetryPolicy::default().with_max_retries(6))
             .build();
     let payments = client.payments();

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use checkout_hyper::HyperTransport;
+use checkout_sdk_hyper::HyperTransport;
 use checkout_sdk::core::retry::RetryPolicy;
 use checkout_sdk::core::transport::TransportErrorKind;
 use checkout_sdk::prelude::*;

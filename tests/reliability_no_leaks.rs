@@ -20,10 +20,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use checkout_fake::cassette::{Cassette, Recorder, Replayer};
-use checkout_fake::recording::{FakeTransport, RecordedRequest, Reply};
-use checkout_fake::simulator::{Fault, Simulator};
-use checkout_hyper::{HyperTransport, TokioSleeper};
+use checkout_sdk_fake::cassette::{Cassette, Recorder, Replayer};
+use checkout_sdk_fake::recording::{FakeTransport, RecordedRequest, Reply};
+use checkout_sdk_fake::simulator::{Fault, Simulator};
+use checkout_sdk_hyper::{HyperTransport, TokioSleeper};
 use checkout_sdk::core::operation::{parse_error, GetPayment, Operation, RequestPayment};
 use checkout_sdk::core::retry::RetryPolicy;
 use checkout_sdk::core::source::{CardNumber, Cvv, NetworkTokenSource};
@@ -554,7 +554,7 @@ fn tracing_output_of_client_calls_has_no_secrets() {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         runtime.block_on(async {
             let sim = Simulator::seeded(3);
-            let server = checkout_sandbox::serve(([127, 0, 0, 1], 0).into(), sim.clone()).await.expect("bind");
+            let server = checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), sim.clone()).await.expect("bind");
             let policy = RetryPolicy::default()
                 .with_max_retries(3)
                 .with_backoff(Duration::from_millis(1), Duration::from_millis(5));
@@ -570,7 +570,7 @@ fn tracing_output_of_client_calls_has_no_secrets() {
     });
     let text = buffer.text();
     // Not vacuous: the core's spans and retry events were captured, with their fields.
-    assert!(text.contains("checkout_core"), "the core's spans were not captured:\n{text}");
+    assert!(text.contains("checkout_sdk_core"), "the core's spans were not captured:\n{text}");
     assert!(text.contains("retry"), "the retry events were not captured:\n{text}");
     assert!(text.contains("attempt=2") && text.contains("status=201"), "fields were not captured:\n{text}");
     ev.add("tracing output", text);

@@ -15,18 +15,18 @@
 //! (serialise only, typed decode from an existing `Value`, direct typed decode from bytes); they
 //! are there to explain the ratios, see `BENCHMARKS.md`.
 //!
-//! Run with `cargo bench -p checkout-core --bench core -- --warm-up-time 1 --measurement-time 3`.
+//! Run with `cargo bench -p checkout-sdk-core --bench core -- --warm-up-time 1 --measurement-time 3`.
 
 use std::hint::black_box;
 
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use checkout_core::operation::{parse_error, Operation, RequestPayment};
-use checkout_core::outcome::Outcome;
-use checkout_core::payment::Payment;
-use checkout_core::response::Response;
-use checkout_core::transport::HttpResponse;
+use checkout_sdk_core::operation::{parse_error, Operation, RequestPayment};
+use checkout_sdk_core::outcome::Outcome;
+use checkout_sdk_core::payment::Payment;
+use checkout_sdk_core::response::Response;
+use checkout_sdk_core::transport::HttpResponse;
 use criterion::{BatchSize, Criterion};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -144,7 +144,7 @@ fn outcome_from_value(status: u16, body: &Value) -> Outcome {
     let approved = body["approved"] == true;
     let flagged = body["risk"]["flagged"] == true;
     if pending {
-        let redirect = body["_links"]["redirect"]["href"].as_str().map(checkout_core::link::Link::new);
+        let redirect = body["_links"]["redirect"]["href"].as_str().map(checkout_sdk_core::link::Link::new);
         Outcome::Pending { redirect }
     } else if approved && flagged {
         Outcome::Flagged
@@ -153,8 +153,8 @@ fn outcome_from_value(status: u16, body: &Value) -> Outcome {
     } else {
         Outcome::Declined {
             response_code: match &body["response_code"] {
-                Value::String(s) => Some(checkout_core::outcome::ResponseCode::new(s.as_str())),
-                Value::Number(n) => Some(checkout_core::outcome::ResponseCode::new(n.to_string())),
+                Value::String(s) => Some(checkout_sdk_core::outcome::ResponseCode::new(s.as_str())),
+                Value::Number(n) => Some(checkout_sdk_core::outcome::ResponseCode::new(n.to_string())),
                 _ => None,
             },
             response_summary: body["response_summary"].as_str().map(String::from),

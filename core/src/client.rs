@@ -22,7 +22,7 @@ use crate::transport::{HttpRequest, HttpTransport, Method, Randomness, Sleeper, 
 /// A Checkout.com API client: cheap to clone (everything is shared).
 ///
 /// ```
-/// # use checkout_core::transport::*;
+/// # use checkout_sdk_core::transport::*;
 /// # struct Offline;
 /// # #[async_trait::async_trait]
 /// # impl HttpTransport for Offline {
@@ -35,7 +35,7 @@ use crate::transport::{HttpRequest, HttpTransport, Method, Randomness, Sleeper, 
 /// #     let mut cx = core::task::Context::from_waker(core::task::Waker::noop());
 /// #     loop { if let core::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
 /// # }
-/// use checkout_core::{Client, Config, Error};
+/// use checkout_sdk_core::{Client, Config, Error};
 ///
 /// let config = Config::sandbox("sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e".parse()?);
 /// let client = Client::new(config, Offline);
@@ -44,7 +44,7 @@ use crate::transport::{HttpRequest, HttpTransport, Method, Randomness, Sleeper, 
 /// assert_eq!(err.request_id(), Some("req_1"));
 /// // Bad ids never reach the transport.
 /// assert!(block_on(client.payments().get("pay_../../customers")).unwrap_err().is_invalid_input());
-/// # Ok::<(), checkout_core::error::InvalidInput>(())
+/// # Ok::<(), checkout_sdk_core::error::InvalidInput>(())
 /// ```
 #[derive(Clone)]
 pub struct Client {

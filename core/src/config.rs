@@ -26,7 +26,7 @@ pub enum KeyKind {
 /// `Debug` and `Display` show only the key's kind and prefix, never the key.
 ///
 /// ```
-/// use checkout_core::config::{KeyKind, SecretKey};
+/// use checkout_sdk_core::config::{KeyKind, SecretKey};
 ///
 /// let key: SecretKey = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e".parse().unwrap();
 /// assert_eq!(key.kind(), KeyKind::Bearer);

@@ -15,7 +15,7 @@ macro_rules! currencies {
         /// An ISO 4217 currency, serialised as its upper-case code and parsed case-insensitively.
         ///
         /// ```
-        /// use checkout_core::currency::Currency;
+        /// use checkout_sdk_core::currency::Currency;
         ///
         /// let usd: Currency = "usd".parse().unwrap();
         /// assert_eq!(usd, Currency::USD);

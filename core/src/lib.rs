@@ -1,4 +1,4 @@
-//! # checkout-core
+//! # checkout-sdk-core
 //!
 //! The `no_std` + `alloc` core of the Rust SDK for the [Checkout.com Payments API]: request
 //! and response types, payment source inference, outcome classification, the error type, and
@@ -6,16 +6,16 @@
 //!
 //! What this crate is **not**: an HTTP client. It opens no sockets, reads no clock and has no
 //! runtime. Bytes move through an [`HttpTransport`](transport::HttpTransport) you choose:
-//! `checkout-hyper` (hyper 1 + TLS, tokio), `checkout-fake` (a recording fake and an in-memory
+//! `checkout-sdk-hyper` (hyper 1 + TLS, tokio), `checkout-sdk-fake` (a recording fake and an in-memory
 //! sandbox simulator for tests), or your own — one async method. Most applications depend on
 //! the `checkout-sdk` facade instead, which wires these together.
 //!
 //! ## A payment, end to end
 //!
 //! ```
-//! use checkout_core::prelude::*;
+//! use checkout_sdk_core::prelude::*;
 //! use serde_json::json;
-//! # use checkout_core::transport::*;
+//! # use checkout_sdk_core::transport::*;
 //! # struct Sandbox;
 //! # #[async_trait::async_trait]
 //! # impl HttpTransport for Sandbox {

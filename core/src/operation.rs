@@ -5,10 +5,10 @@
 //! stack that cannot use async can drive them itself:
 //!
 //! ```
-//! use checkout_core::config::{Config, SecretKey};
-//! use checkout_core::id::PaymentRef;
-//! use checkout_core::operation::{GetPayment, Operation};
-//! use checkout_core::transport::HttpResponse;
+//! use checkout_sdk_core::config::{Config, SecretKey};
+//! use checkout_sdk_core::id::PaymentRef;
+//! use checkout_sdk_core::operation::{GetPayment, Operation};
+//! use checkout_sdk_core::transport::HttpResponse;
 //!
 //! let config = Config::sandbox("sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e".parse().unwrap());
 //! let op = GetPayment::new("pay_mbabizu24mvu3mela5njyhpit4".parse::<PaymentRef>().unwrap());

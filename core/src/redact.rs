@@ -142,7 +142,7 @@ fn classify_key(key: &str) -> Option<KeyClass> {
 /// Redacting twice gives the same result as redacting once.
 ///
 /// ```
-/// use checkout_core::redact::redact_json;
+/// use checkout_sdk_core::redact::redact_json;
 /// use serde_json::json;
 ///
 /// let mut body = json!({

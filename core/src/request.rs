@@ -1,9 +1,9 @@
 //! The payment request and its builder.
 //!
 //! ```
-//! use checkout_core::currency::Currency;
-//! use checkout_core::request::{PaymentRequest, ThreeDs};
-//! use checkout_core::source::PaymentSource;
+//! use checkout_sdk_core::currency::Currency;
+//! use checkout_sdk_core::request::{PaymentRequest, ThreeDs};
+//! use checkout_sdk_core::source::PaymentSource;
 //! use serde_json::json;
 //!
 //! let source = PaymentSource::infer(json!({"token": "tok_ubfj2q76miwundwlk72vxt2i7q"})).unwrap();
@@ -286,7 +286,7 @@ impl PaymentRequest {
     /// other fields, modelled or not.
     ///
     /// ```
-    /// use checkout_core::request::PaymentRequest;
+    /// use checkout_sdk_core::request::PaymentRequest;
     /// use serde_json::json;
     ///
     /// let request = PaymentRequest::from_json(json!({

@@ -15,7 +15,7 @@
 //! validated by the API.
 //!
 //! ```
-//! use checkout_core::source::PaymentSource;
+//! use checkout_sdk_core::source::PaymentSource;
 //! use serde_json::json;
 //!
 //! let source = PaymentSource::infer(json!({"token": "tok_ubfj2q76miwundwlk72vxt2i7q"})).unwrap();

@@ -316,7 +316,7 @@ impl core::error::Error for TransportError {}
 /// in [`HttpResponse::elapsed`] when they have a clock.
 ///
 /// ```
-/// use checkout_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
+/// use checkout_sdk_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
 ///
 /// struct Canned;
 ///

@@ -7,7 +7,7 @@
 //! Only allocations made by the measuring thread while its window is open are counted, so the
 //! test harness's other threads (and parallel tests) cannot pollute the numbers.
 //!
-//! Run with `cargo test -p checkout-core --test allocations -- --nocapture` to see the counts.
+//! Run with `cargo test -p checkout-sdk-core --test allocations -- --nocapture` to see the counts.
 
 // A `GlobalAlloc` implementation is inherently `unsafe` (the trait and its methods are `unsafe`),
 // and the workspace denies `unsafe_code`. This test binary is the only place that needs it; it
@@ -19,11 +19,11 @@ use std::cell::Cell;
 
 mod support;
 
-use checkout_core::link::Links;
-use checkout_core::operation::{Operation, RequestPayment};
-use checkout_core::outcome::Outcome;
-use checkout_core::payment::Payment;
-use checkout_core::transport::HttpResponse;
+use checkout_sdk_core::link::Links;
+use checkout_sdk_core::operation::{Operation, RequestPayment};
+use checkout_sdk_core::outcome::Outcome;
+use checkout_sdk_core::payment::Payment;
+use checkout_sdk_core::transport::HttpResponse;
 use serde::Deserialize;
 use serde_json::{json, Value};
 

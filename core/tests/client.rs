@@ -5,15 +5,15 @@ mod support;
 
 use std::time::Duration;
 
-use checkout_core::client::Client;
-use checkout_core::currency::Currency;
-use checkout_core::error::{Error, InvalidInput};
-use checkout_core::id::IdempotencyKey;
-use checkout_core::outcome::Outcome;
-use checkout_core::request::{ActionRequest, PaymentRequest, VoidRequest};
-use checkout_core::retry::RetryPolicy;
-use checkout_core::source::TokenSource;
-use checkout_core::transport::{HttpResponse, Method, TransportError, TransportErrorKind};
+use checkout_sdk_core::client::Client;
+use checkout_sdk_core::currency::Currency;
+use checkout_sdk_core::error::{Error, InvalidInput};
+use checkout_sdk_core::id::IdempotencyKey;
+use checkout_sdk_core::outcome::Outcome;
+use checkout_sdk_core::request::{ActionRequest, PaymentRequest, VoidRequest};
+use checkout_sdk_core::retry::RetryPolicy;
+use checkout_sdk_core::source::TokenSource;
+use checkout_sdk_core::transport::{HttpResponse, Method, TransportError, TransportErrorKind};
 use support::*;
 
 fn payment_request() -> PaymentRequest {

@@ -5,18 +5,18 @@ mod support;
 
 use std::time::Duration;
 
-use checkout_core::client::Client;
-use checkout_core::config::{Config, Environment};
-use checkout_core::currency::Currency;
-use checkout_core::error::{Error, InvalidInput};
-use checkout_core::id::{IdempotencyKey, PaymentId, PaymentRef, SessionId};
-use checkout_core::operation::{
+use checkout_sdk_core::client::Client;
+use checkout_sdk_core::config::{Config, Environment};
+use checkout_sdk_core::currency::Currency;
+use checkout_sdk_core::error::{Error, InvalidInput};
+use checkout_sdk_core::id::{IdempotencyKey, PaymentId, PaymentRef, SessionId};
+use checkout_sdk_core::operation::{
     CapturePayment, GetPayment, GetPaymentActions, Operation, RefundPayment, RequestPayment, VoidPayment,
     IDEMPOTENCY_KEY_HEADER,
 };
-use checkout_core::request::{ActionRequest, Customer, PaymentRequest, ThreeDs, VoidRequest};
-use checkout_core::source::{CardSource, CustomerSource, IdSource, PaymentSource, TokenSource};
-use checkout_core::transport::{HttpRequest, Method};
+use checkout_sdk_core::request::{ActionRequest, Customer, PaymentRequest, ThreeDs, VoidRequest};
+use checkout_sdk_core::source::{CardSource, CustomerSource, IdSource, PaymentSource, TokenSource};
+use checkout_sdk_core::transport::{HttpRequest, Method};
 use serde_json::{json, Value};
 use support::*;
 

@@ -17,17 +17,17 @@
 
 use std::sync::OnceLock;
 
-use checkout_core::config::{Config, SecretKey};
-use checkout_core::currency::Currency;
-use checkout_core::error::{DecodeErrorKind, Error};
-use checkout_core::id::{ActionId, CustomerId, IdempotencyKey, PaymentId, PaymentRef, SessionId, SourceId};
-use checkout_core::link::Links;
-use checkout_core::operation::{
+use checkout_sdk_core::config::{Config, SecretKey};
+use checkout_sdk_core::currency::Currency;
+use checkout_sdk_core::error::{DecodeErrorKind, Error};
+use checkout_sdk_core::id::{ActionId, CustomerId, IdempotencyKey, PaymentId, PaymentRef, SessionId, SourceId};
+use checkout_sdk_core::link::Links;
+use checkout_sdk_core::operation::{
     parse_error, CapturePayment, GetPayment, GetPaymentActions, Operation, RefundPayment, RequestPayment, VoidPayment,
 };
-use checkout_core::request::{ActionRequest, PaymentRequest, VoidRequest};
-use checkout_core::source::PaymentSource;
-use checkout_core::transport::HttpResponse;
+use checkout_sdk_core::request::{ActionRequest, PaymentRequest, VoidRequest};
+use checkout_sdk_core::source::PaymentSource;
+use checkout_sdk_core::transport::HttpResponse;
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;

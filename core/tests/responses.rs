@@ -6,21 +6,21 @@ mod support;
 
 use std::time::Duration;
 
-use checkout_core::action::{ActionAccepted, ActionType, PaymentAction};
-use checkout_core::currency::Currency;
-use checkout_core::error::{DecodeErrorKind, Error};
-use checkout_core::id::{PaymentId, PaymentRef};
-use checkout_core::link::Link;
-use checkout_core::operation::{
+use checkout_sdk_core::action::{ActionAccepted, ActionType, PaymentAction};
+use checkout_sdk_core::currency::Currency;
+use checkout_sdk_core::error::{DecodeErrorKind, Error};
+use checkout_sdk_core::id::{PaymentId, PaymentRef};
+use checkout_sdk_core::link::Link;
+use checkout_sdk_core::operation::{
     parse_error, parse_typed, CapturePayment, GetPayment, GetPaymentActions, Operation, RefundPayment, RequestPayment,
     VoidPayment,
 };
-use checkout_core::outcome::{Outcome, ResponseCode, ResponseCodeFamily};
-use checkout_core::payment::{Payment, PaymentStatus};
-use checkout_core::request::{ActionRequest, PaymentRequest, VoidRequest};
-use checkout_core::response::Response;
-use checkout_core::source::TokenSource;
-use checkout_core::transport::HttpResponse;
+use checkout_sdk_core::outcome::{Outcome, ResponseCode, ResponseCodeFamily};
+use checkout_sdk_core::payment::{Payment, PaymentStatus};
+use checkout_sdk_core::request::{ActionRequest, PaymentRequest, VoidRequest};
+use checkout_sdk_core::response::Response;
+use checkout_sdk_core::source::TokenSource;
+use checkout_sdk_core::transport::HttpResponse;
 use serde_json::{json, Value};
 use support::*;
 

@@ -10,8 +10,8 @@ use std::future::Future;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use checkout_fake::simulator::{CardDetails, Simulator};
-use checkout_sandbox::SandboxServer;
+use checkout_sdk_fake::simulator::{CardDetails, Simulator};
+use checkout_sdk_sandbox::SandboxServer;
 use checkout_sdk::prelude::*;
 
 /// A key in the new format, accepted by the simulator; Checkout.com would refuse it.
@@ -39,7 +39,7 @@ impl Example {
             let config = Config::new(SecretKey::new(SIMULATOR_KEY)?, Environment::custom(&base)?);
             return Ok(Example { client: Client::from_config(config)?, server: None });
         }
-        let server = checkout_sandbox::serve(([127, 0, 0, 1], 0).into(), Simulator::new())
+        let server = checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), Simulator::new())
             .await
             .map_err(|e| InvalidInput::BaseUrl(format!("cannot start the local sandbox: {e}")))?;
         eprintln!("(no CKO_SECRET_KEY: using the local sandbox simulator at {})", server.base_url());

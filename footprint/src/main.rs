@@ -1,4 +1,4 @@
-//! A firmware-style binary that uses `checkout-core` with no operating system: it builds a
+//! A firmware-style binary that uses `checkout-sdk-core` with no operating system: it builds a
 //! card payment request, serialises it, and parses a `201` response into a typed payment and
 //! its outcome. It has its own panic handler and allocator, so linking `std` (whose panic
 //! handler would clash) fails the build: this is the proof that the core is `no_std`.
@@ -10,13 +10,13 @@ extern crate alloc;
 use core::alloc::{GlobalAlloc, Layout};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
-use checkout_core::config::{Config, SecretKey};
-use checkout_core::currency::Currency;
-use checkout_core::operation::{Operation, RequestPayment};
-use checkout_core::outcome::Outcome;
-use checkout_core::request::PaymentRequest;
-use checkout_core::source::CardSource;
-use checkout_core::transport::HttpResponse;
+use checkout_sdk_core::config::{Config, SecretKey};
+use checkout_sdk_core::currency::Currency;
+use checkout_sdk_core::operation::{Operation, RequestPayment};
+use checkout_sdk_core::outcome::Outcome;
+use checkout_sdk_core::request::PaymentRequest;
+use checkout_sdk_core::source::CardSource;
+use checkout_sdk_core::transport::HttpResponse;
 
 /// A bump allocator over a static arena: enough for one request and one response.
 struct Bump;

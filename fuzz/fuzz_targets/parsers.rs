@@ -1,4 +1,4 @@
-//! Fuzzes every parser of `checkout-core` with one input split into a status, headers and a body.
+//! Fuzzes every parser of `checkout-sdk-core` with one input split into a status, headers and a body.
 //!
 //! Layout of an input:
 //!
@@ -15,17 +15,17 @@
 //! currency codes, secret keys and ids. A panic, or an error with an empty message, is a finding.
 #![no_main]
 
-use checkout_core::config::{Config, SecretKey};
-use checkout_core::currency::Currency;
-use checkout_core::error::{DecodeErrorKind, Error};
-use checkout_core::id::{IdempotencyKey, PaymentId, PaymentRef};
-use checkout_core::link::Links;
-use checkout_core::operation::{
+use checkout_sdk_core::config::{Config, SecretKey};
+use checkout_sdk_core::currency::Currency;
+use checkout_sdk_core::error::{DecodeErrorKind, Error};
+use checkout_sdk_core::id::{IdempotencyKey, PaymentId, PaymentRef};
+use checkout_sdk_core::link::Links;
+use checkout_sdk_core::operation::{
     parse_error, CapturePayment, GetPayment, GetPaymentActions, Operation, RefundPayment, RequestPayment, VoidPayment,
 };
-use checkout_core::request::{ActionRequest, PaymentRequest, VoidRequest};
-use checkout_core::source::PaymentSource;
-use checkout_core::transport::HttpResponse;
+use checkout_sdk_core::request::{ActionRequest, PaymentRequest, VoidRequest};
+use checkout_sdk_core::source::PaymentSource;
+use checkout_sdk_core::transport::HttpResponse;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

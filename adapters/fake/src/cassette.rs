@@ -7,7 +7,7 @@
 //! # Scrubbing
 //!
 //! Interactions are scrubbed as they are recorded, so secrets are never kept, even in memory:
-//! - sensitive headers ([`is_sensitive_header`](checkout_core::transport::is_sensitive_header):
+//! - sensitive headers ([`is_sensitive_header`](checkout_sdk_core::transport::is_sensitive_header):
 //!   `Authorization`, `Cookie`, ...) and any header value holding a secret key become `<redacted>`;
 //! - secret keys (`sk_...`) in URLs, bodies and error messages become `<redacted>`;
 //! - in JSON bodies, card numbers keep only their last four digits and CVVs become `***`
@@ -44,9 +44,9 @@
 //! # Example
 //!
 //! ```
-//! use checkout_core::transport::{Headers, HttpRequest, HttpTransport, Method};
-//! use checkout_fake::cassette::{Cassette, Recorder, Replayer};
-//! use checkout_fake::recording::FakeTransport;
+//! use checkout_sdk_core::transport::{Headers, HttpRequest, HttpTransport, Method};
+//! use checkout_sdk_fake::cassette::{Cassette, Recorder, Replayer};
+//! use checkout_sdk_fake::recording::FakeTransport;
 //! use serde_json::json;
 //!
 //! let fake = FakeTransport::new();
@@ -78,7 +78,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
-use checkout_core::transport::{Headers, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind};
+use checkout_sdk_core::transport::{Headers, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

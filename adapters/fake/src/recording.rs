@@ -9,8 +9,8 @@
 //! [`FakeTransport::respond`] for a synchronous entry point).
 //!
 //! ```
-//! use checkout_core::transport::{Headers, HttpRequest, HttpTransport, Method};
-//! use checkout_fake::recording::{FakeTransport, Reply};
+//! use checkout_sdk_core::transport::{Headers, HttpRequest, HttpTransport, Method};
+//! use checkout_sdk_fake::recording::{FakeTransport, Reply};
 //! use serde_json::json;
 //!
 //! let fake = FakeTransport::new();
@@ -40,7 +40,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use checkout_core::transport::{
+use checkout_sdk_core::transport::{
     is_sensitive_header, Headers, HttpRequest, HttpResponse, HttpTransport, Method, TransportError, TransportErrorKind,
 };
 use serde_json::Value;
@@ -50,7 +50,7 @@ use serde_json::Value;
 // ---------------------------------------------------------------------------------------------
 
 // The one implementation lives in the core; re-exported here for the fake's users.
-pub use checkout_core::redact::{
+pub use checkout_sdk_core::redact::{
     contains_secret_key, mask_card_number, redact_json, redact_secret_keys, redact_text, MASKED_CVV, REDACTED,
 };
 
@@ -120,7 +120,7 @@ enum ReplyKind {
 /// One scripted answer: a response, or an injected transport failure.
 ///
 /// ```
-/// use checkout_fake::recording::Reply;
+/// use checkout_sdk_fake::recording::Reply;
 /// use serde_json::json;
 ///
 /// let created = Reply::json(201, json!({"id": "pay_123"})).header("Cko-Request-Id", "req_1");

@@ -5,13 +5,13 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use checkout_core::transport::{
+use checkout_sdk_core::transport::{
     Headers, HttpRequest, HttpResponse, HttpTransport, Method, TransportError, TransportErrorKind,
 };
-use checkout_fake::cassette::{
+use checkout_sdk_fake::cassette::{
     Cassette, CassetteError, Interaction, Outcome, Recorder, Replayer, StoredRequest, CASSETTE_VERSION,
 };
-use checkout_fake::recording::{redact_json, FakeTransport, Reply};
+use checkout_sdk_fake::recording::{redact_json, FakeTransport, Reply};
 use serde_json::{json, Value};
 
 mod support;
@@ -366,7 +366,7 @@ fn hand_built_interactions_are_scrubbed_when_added() {
             headers: vec![("X-B".into(), "b".into()), ("Authorization".into(), KEY.into())],
             body: json!({"card_number": "4111111111111111", "cvc": "737"}),
         },
-        outcome: Outcome::Response(checkout_fake::cassette::StoredResponse {
+        outcome: Outcome::Response(checkout_sdk_fake::cassette::StoredResponse {
             status: 200,
             headers: Vec::new(),
             body: json!("text with 4111111111111111"),

@@ -6,10 +6,10 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
 use std::time::Duration;
 
-use checkout_core::transport::{
+use checkout_sdk_core::transport::{
     Headers, HttpRequest, HttpResponse, HttpTransport, Method, TransportError, TransportErrorKind,
 };
-use checkout_fake::recording::{redact_json, FakeTransport, RecordedRequest, Reply, VOLATILE_HEADERS};
+use checkout_sdk_fake::recording::{redact_json, FakeTransport, RecordedRequest, Reply, VOLATILE_HEADERS};
 use serde_json::{json, Value};
 
 mod support;

@@ -1,13 +1,13 @@
 //! The tokio + hyper 1 transport for the Checkout.com Payments SDK.
 //!
-//! The SDK's core is sans-IO: it builds [`HttpRequest`](checkout_core::transport::HttpRequest)s
-//! and interprets [`HttpResponse`](checkout_core::transport::HttpResponse)s. This crate moves them
+//! The SDK's core is sans-IO: it builds [`HttpRequest`](checkout_sdk_core::transport::HttpRequest)s
+//! and interprets [`HttpResponse`](checkout_sdk_core::transport::HttpResponse)s. This crate moves them
 //! over the network:
 //!
-//! - [`HyperTransport`] implements [`HttpTransport`](checkout_core::transport::HttpTransport) with
+//! - [`HyperTransport`] implements [`HttpTransport`](checkout_sdk_core::transport::HttpTransport) with
 //!   hyper-util's pooled client (keep-alive connections are reused) and hyper-tls (the platform's
 //!   TLS: OpenSSL on Linux, Secure Transport on macOS, SChannel on Windows; TLS 1.2 or newer).
-//! - [`TokioSleeper`] implements [`Sleeper`](checkout_core::transport::Sleeper), the wait between
+//! - [`TokioSleeper`] implements [`Sleeper`](checkout_sdk_core::transport::Sleeper), the wait between
 //!   retries, with `tokio::time::sleep`.
 //!
 //! # What it is not
@@ -29,8 +29,8 @@
 //! ```no_run
 //! use std::time::Duration;
 //!
-//! use checkout_core::transport::{Headers, HttpRequest, HttpTransport, Method, TransportErrorKind};
-//! use checkout_hyper::HyperTransport;
+//! use checkout_sdk_core::transport::{Headers, HttpRequest, HttpTransport, Method, TransportErrorKind};
+//! use checkout_sdk_hyper::HyperTransport;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
@@ -61,7 +61,7 @@
 //!
 //! - [`timeout`](HyperTransportBuilder::timeout) (default 60 s) bounds a whole attempt: connecting,
 //!   sending, waiting for the response and reading its entire body. When the core passes a
-//!   smaller [`HttpRequest::timeout`](checkout_core::transport::HttpRequest::timeout) (what is
+//!   smaller [`HttpRequest::timeout`](checkout_sdk_core::transport::HttpRequest::timeout) (what is
 //!   left of its retry budget), that one wins. Payment requests can take several seconds when a
 //!   card issuer or 3-D Secure is slow, so keep it well above the API's typical latency: 30 s to
 //!   60 s. A timed-out `POST` may still have created a payment
@@ -89,9 +89,9 @@
 //!
 //! Error messages never contain header values (such as `Authorization`) or bodies.
 //!
-//! [`TransportErrorKind`]: checkout_core::transport::TransportErrorKind
-//! [`TransportErrorKind::NotSent`]: checkout_core::transport::TransportErrorKind::NotSent
-//! [`TransportErrorKind::TimedOut`]: checkout_core::transport::TransportErrorKind::TimedOut
+//! [`TransportErrorKind`]: checkout_sdk_core::transport::TransportErrorKind
+//! [`TransportErrorKind::NotSent`]: checkout_sdk_core::transport::TransportErrorKind::NotSent
+//! [`TransportErrorKind::TimedOut`]: checkout_sdk_core::transport::TransportErrorKind::TimedOut
 #![forbid(unsafe_code)]
 
 mod sleeper;

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use checkout_core::transport::Sleeper;
+use checkout_sdk_core::transport::Sleeper;
 
 /// A [`Sleeper`] backed by [`tokio::time::sleep`].
 ///
@@ -13,8 +13,8 @@ use checkout_core::transport::Sleeper;
 ///
 /// ```
 /// use std::time::Duration;
-/// use checkout_core::transport::Sleeper;
-/// use checkout_hyper::TokioSleeper;
+/// use checkout_sdk_core::transport::Sleeper;
+/// use checkout_sdk_hyper::TokioSleeper;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use checkout_core::config::is_loopback_authority;
-use checkout_core::transport::{
+use checkout_sdk_core::config::is_loopback_authority;
+use checkout_sdk_core::transport::{
     is_sensitive_header, Headers, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind,
 };
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, TRANSFER_ENCODING};
@@ -216,7 +216,7 @@ where
 ///
 /// ```
 /// use std::time::Duration;
-/// use checkout_hyper::HyperTransport;
+/// use checkout_sdk_hyper::HyperTransport;
 ///
 /// let transport = HyperTransport::builder()
 ///     .timeout(Duration::from_secs(30))

@@ -10,10 +10,10 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use checkout_core::transport::{
+use checkout_sdk_core::transport::{
     Headers, HttpRequest, HttpResponse, HttpTransport, Method, Sleeper, TransportError, TransportErrorKind,
 };
-use checkout_hyper::{HyperTransport, TokioSleeper};
+use checkout_sdk_hyper::{HyperTransport, TokioSleeper};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::service::service_fn;

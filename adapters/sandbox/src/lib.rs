@@ -1,18 +1,18 @@
-//! # checkout-sandbox
+//! # checkout-sdk-sandbox
 //!
-//! The Checkout.com sandbox simulator from `checkout-fake`, served over real HTTP/1.1 with
+//! The Checkout.com sandbox simulator from `checkout-sdk-fake`, served over real HTTP/1.1 with
 //! hyper. Point any HTTP client at it — this SDK with `CKO_BASE_URL`, or another language's
 //! official SDK configured with a custom base URL — and it answers like
 //! `https://api.sandbox.checkout.com`: same paths, headers, JSON bodies and status codes.
 //!
 //! What it is **not**: a production server, or a complete model of Checkout.com. It models
-//! the Payments API rules listed in `checkout-fake`'s README, keeps everything in memory and
+//! the Payments API rules listed in `checkout-sdk-fake`'s README, keeps everything in memory and
 //! listens on plain HTTP (loopback use only).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
-//! let server = checkout_sandbox::start().await?;
+//! let server = checkout_sdk_sandbox::start().await?;
 //! println!("simulator at {}", server.base_url());
 //! server.shutdown().await;
 //! # Ok(())
@@ -24,8 +24,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use checkout_core::transport::{Headers, HttpRequest, HttpResponse, Method};
-use checkout_fake::simulator::Simulator;
+use checkout_sdk_core::transport::{Headers, HttpRequest, HttpResponse, Method};
+use checkout_sdk_fake::simulator::Simulator;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;

@@ -1,7 +1,7 @@
 //! `checkout-sandbox`: the Checkout.com sandbox simulator over HTTP.
 //!
 //! ```text
-//! cargo run -p checkout-sandbox -- --addr 127.0.0.1:8080 [--seed 42]
+//! cargo run -p checkout-sdk-sandbox -- --addr 127.0.0.1:8080 [--seed 42]
 //! ```
 //! The first line on stdout is `listening on http://HOST:PORT`; port 0 picks a free port.
 
@@ -9,7 +9,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use checkout_fake::simulator::Simulator;
+use checkout_sdk_fake::simulator::Simulator;
 
 const USAGE: &str = "usage: checkout-sandbox [--addr HOST:PORT] [--seed N]\n\
   --addr  address to listen on (default 127.0.0.1:8080; port 0 picks a free port)\n\
@@ -56,7 +56,7 @@ fn main() -> ExitCode {
     };
     runtime.block_on(async move {
         let simulator = seed.map_or_else(Simulator::new, Simulator::seeded);
-        let server = match checkout_sandbox::serve(addr, simulator).await {
+        let server = match checkout_sdk_sandbox::serve(addr, simulator).await {
             Ok(server) => server,
             Err(e) => {
                 eprintln!("checkout-sandbox: cannot listen on {addr}: {e}");

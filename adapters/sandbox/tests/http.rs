@@ -7,18 +7,18 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use checkout_core::operation::Operation;
-use checkout_core::prelude::*;
-use checkout_core::retry::RetryPolicy;
-use checkout_core::transport::HttpTransport;
-use checkout_fake::simulator::{Fault, Simulator};
-use checkout_hyper::{HyperTransport, TokioSleeper};
-use checkout_sandbox::SandboxServer;
+use checkout_sdk_core::operation::Operation;
+use checkout_sdk_core::prelude::*;
+use checkout_sdk_core::retry::RetryPolicy;
+use checkout_sdk_core::transport::HttpTransport;
+use checkout_sdk_fake::simulator::{Fault, Simulator};
+use checkout_sdk_hyper::{HyperTransport, TokioSleeper};
+use checkout_sdk_sandbox::SandboxServer;
 
 const KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
 
 async fn server() -> SandboxServer {
-    checkout_sandbox::serve(([127, 0, 0, 1], 0).into(), Simulator::seeded(7)).await.expect("bind a loopback port")
+    checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), Simulator::seeded(7)).await.expect("bind a loopback port")
 }
 
 fn client(server: &SandboxServer, key: &str, retries: RetryPolicy) -> Client {
@@ -123,7 +123,7 @@ async fn auth_validation_idempotency_and_unknown_ids_over_http() {
 
     // A well-formed key the simulator does not expect in this header form: 401.
     let base = Environment::custom(&server.base_url()).expect("url");
-    let mut request = checkout_core::operation::RequestPayment::new(card(100, "x"))
+    let mut request = checkout_sdk_core::operation::RequestPayment::new(card(100, "x"))
         .build_request(&Config::new(KEY.parse().expect("key"), base))
         .expect("request");
     request.headers.insert("Authorization", KEY); // a new-style key must be sent as Bearer
@@ -192,7 +192,7 @@ async fn malformed_http_and_json_get_4xx() {
     );
     assert!(put.starts_with("HTTP/1.1 405"), "{put}");
 
-    let big = checkout_sandbox::MAX_REQUEST_BODY + 10;
+    let big = checkout_sdk_sandbox::MAX_REQUEST_BODY + 10;
     let mut huge =
         format!("POST /payments HTTP/1.1\r\nHost: x\r\n{auth}Content-Length: {big}\r\nConnection: close\r\n\r\n")
             .into_bytes();

@@ -13,11 +13,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use checkout_core::config::{Config, Environment, SecretKey};
-use checkout_core::currency::Currency;
-use checkout_core::request::{Customer, PaymentRequest};
-use checkout_core::source::CardSource;
-use checkout_core::transport::{
+use checkout_sdk_core::config::{Config, Environment, SecretKey};
+use checkout_sdk_core::currency::Currency;
+use checkout_sdk_core::request::{Customer, PaymentRequest};
+use checkout_sdk_core::source::CardSource;
+use checkout_sdk_core::transport::{
     HttpRequest, HttpResponse, HttpTransport, Randomness, Sleeper, TransportError, TransportErrorKind,
 };
 use serde_json::Value;

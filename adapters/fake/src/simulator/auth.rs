@@ -1,7 +1,7 @@
 //! `Authorization` checks: which keys a route accepts, and in which header format.
 
-use checkout_core::config::{public_key_kind, KeyKind, SecretKey};
-use checkout_core::transport::Headers;
+use checkout_sdk_core::config::{public_key_kind, KeyKind, SecretKey};
+use checkout_sdk_core::transport::Headers;
 
 /// Which keys a route accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

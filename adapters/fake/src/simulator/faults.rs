@@ -10,7 +10,7 @@ use std::time::Duration;
 ///
 /// ```
 /// use std::time::Duration;
-/// use checkout_fake::simulator::{Faults, Simulator};
+/// use checkout_sdk_fake::simulator::{Faults, Simulator};
 ///
 /// let sim = Simulator::seeded(1);
 /// sim.set_faults(Faults { latency: Some(Duration::from_millis(20)), rate_429: 0.1, ..Faults::default() });

@@ -127,7 +127,7 @@ mod tests {
         assert_eq!(id, b.id("pay_"));
         assert_eq!(id.len(), 30);
         assert!(id[4..].bytes().all(|c| BASE32.contains(&c)));
-        assert!(checkout_core::id::PaymentId::new(id).is_ok());
+        assert!(checkout_sdk_core::id::PaymentId::new(id).is_ok());
         assert_ne!(a.id("pay_"), Rng::new(8).id("pay_"));
         let uuid = a.uuid();
         assert_eq!(uuid.len(), 36);

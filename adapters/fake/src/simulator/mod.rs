@@ -12,8 +12,8 @@
 //! simulated; the rules it invents where the sandbox is silent are listed in the crate's README.
 //!
 //! ```
-//! use checkout_core::transport::{Headers, HttpRequest, Method};
-//! use checkout_fake::simulator::Simulator;
+//! use checkout_sdk_core::transport::{Headers, HttpRequest, Method};
+//! use checkout_sdk_fake::simulator::Simulator;
 //!
 //! let sim = Simulator::seeded(42);
 //! let mut headers = Headers::new();
@@ -53,7 +53,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use checkout_core::transport::{HttpRequest, HttpResponse, HttpTransport, Sleeper, TransportError};
+use checkout_sdk_core::transport::{HttpRequest, HttpResponse, HttpTransport, Sleeper, TransportError};
 
 pub use faults::{Fault, Faults};
 

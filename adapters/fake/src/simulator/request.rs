@@ -3,7 +3,7 @@
 //! Everything here is pure: checks that need the simulator's state (does this token exist?) live
 //! with the state.
 
-use checkout_core::id::{CustomerId, SourceId};
+use checkout_sdk_core::id::{CustomerId, SourceId};
 use serde_json::{Map, Value};
 
 use super::clock;

@@ -99,7 +99,7 @@ pub(super) fn is_flagged(amount: u64) -> bool {
     amount % 100 == 77
 }
 
-pub(super) use checkout_core::source::luhn;
+pub(super) use checkout_sdk_core::source::luhn;
 
 /// The card scheme of a card number, by its BIN.
 pub(super) fn scheme(number: &str) -> &'static str {

@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use checkout_core::id::{IdempotencyKey, PaymentId, PaymentRef, SessionId};
-use checkout_core::transport::{HttpRequest, HttpResponse};
+use checkout_sdk_core::id::{IdempotencyKey, PaymentId, PaymentRef, SessionId};
+use checkout_sdk_core::transport::{HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use super::auth::{self, Access};

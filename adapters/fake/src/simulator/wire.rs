@@ -1,7 +1,7 @@
 //! The HTTP side: routing, base URLs, queries, and turning a [`Reply`] into an [`HttpResponse`].
 
-use checkout_core::id::{PaymentId, PaymentRef, SessionId};
-use checkout_core::transport::{HttpResponse, Method};
+use checkout_sdk_core::id::{PaymentId, PaymentRef, SessionId};
+use checkout_sdk_core::transport::{HttpResponse, Method};
 use serde_json::{json, Value};
 
 /// The API version reported in `Cko-Version`.
