@@ -157,9 +157,8 @@ impl Client {
     /// [`RetryPolicy`]. Fails (as a transport error: nothing was sent) only when the system TLS
     /// library cannot be initialised.
     pub fn from_config(config: Config) -> Result<Self, Error> {
-        let transport = checkout_sdk_hyper::HyperTransport::builder().try_build().map_err(|e| Error::Transport {
-            source: checkout_sdk_core::transport::TransportError::not_sent(e.to_string()),
-            attempts: 0,
+        let transport = checkout_sdk_hyper::HyperTransport::builder().try_build().map_err(|e| {
+            Error::from_transport(checkout_sdk_core::transport::TransportError::not_sent(e.to_string()))
         })?;
         Ok(Self::from_config_with(config, transport, RetryPolicy::default()))
     }

@@ -9,9 +9,9 @@ mod support;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use checkout_sdk::prelude::*;
 use checkout_sdk_core::transport::{Headers, HttpRequest, HttpTransport, Method, TransportErrorKind};
 use checkout_sdk_hyper::HyperTransport;
-use checkout_sdk::prelude::*;
 use serde_json::{json, Value};
 use support::{Behaviour, Canned, CannedServer, RecordedHttp};
 
@@ -248,8 +248,9 @@ async fn a_pending_payment_carries_its_redirect_link() {
         assert_eq!(body["3ds"]["enabled"], true);
         assert_eq!(body["success_url"], "https://example.com/success");
         assert_eq!(body["failure_url"], "https://example.com/failure");
-        // Without retries the client adds no idempotency key of its own.
-        assert_eq!(seen.header("cko-idempotency-key"), None);
+        // Even without retries every POST carries a key, and the response hands it back.
+        let key = seen.header("cko-idempotency-key").expect("a POST without a key");
+        assert_eq!(payment.idempotency_key().map(|k| k.as_str()), Some(key));
     })
     .await;
 }
@@ -442,9 +443,9 @@ async fn a_user_agent_suffix_cannot_inject_headers() {
 
         let err = client.payments().get(PAYMENT_ID).await.expect_err("an invalid header value");
 
-        match &err {
-            Error::Transport { source, .. } => assert_eq!(source.kind(), TransportErrorKind::NotSent, "{source}"),
-            Error::InvalidInput(_) => {}
+        match err.kind() {
+            ErrorKind::Transport(source) => assert_eq!(source.kind(), TransportErrorKind::NotSent, "{source}"),
+            ErrorKind::InvalidInput(_) => {}
             other => panic!("expected a local refusal, got {other:?}"),
         }
         assert!(!err.may_have_been_processed());
@@ -524,43 +525,43 @@ fn error_cases() -> Vec<ErrorCase> {
         ErrorCase {
             status: 401,
             response: with_ids(Canned::empty(401)),
-            is_variant: |e| matches!(e, Error::Authentication(_)),
+            is_variant: |e| matches!(e.kind(), ErrorKind::Authentication(_)),
             retryable: false,
         },
         ErrorCase {
             status: 403,
             response: with_ids(Canned::json(403, &error_body("action_not_allowed"))),
-            is_variant: |e| matches!(e, Error::NotAllowed(_)),
+            is_variant: |e| matches!(e.kind(), ErrorKind::NotAllowed(_)),
             retryable: false,
         },
         ErrorCase {
             status: 404,
             response: with_ids(Canned::empty(404)),
-            is_variant: |e| matches!(e, Error::NotFound(_)),
+            is_variant: |e| matches!(e.kind(), ErrorKind::NotFound(_)),
             retryable: false,
         },
         ErrorCase {
             status: 409,
             response: with_ids(Canned::json(409, &error_body("conflict"))),
-            is_variant: |e| matches!(e, Error::Conflict(_)),
+            is_variant: |e| matches!(e.kind(), ErrorKind::Conflict(_)),
             retryable: false,
         },
         ErrorCase {
             status: 500,
             response: with_ids(Canned::raw(500, "<html>oops</html>").header("Content-Type", "text/html")),
-            is_variant: |e| matches!(e, Error::Server(_)),
+            is_variant: |e| matches!(e.kind(), ErrorKind::Server(_)),
             retryable: true,
         },
         ErrorCase {
             status: 502,
             response: with_ids(Canned::raw(502, "Bad Gateway")),
-            is_variant: |e| matches!(e, Error::Server(_)),
+            is_variant: |e| matches!(e.kind(), ErrorKind::Server(_)),
             retryable: true,
         },
         ErrorCase {
             status: 503,
             response: with_ids(Canned::empty(503)),
-            is_variant: |e| matches!(e, Error::Server(_)),
+            is_variant: |e| matches!(e.kind(), ErrorKind::Server(_)),
             retryable: true,
         },
     ]
@@ -612,7 +613,7 @@ async fn a_validation_error_carries_its_type_codes_and_request_id() {
 
         let err = client.payments().request(payment_request()).await.expect_err("a 422");
 
-        assert!(matches!(err, Error::Validation(_)), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::Validation(_)), "{err:?}");
         assert_eq!(err.http_status(), Some(422));
         assert_eq!(err.error_type(), Some("request_invalid"));
         assert_eq!(err.error_codes(), ["payment_source_required"]);
@@ -639,7 +640,7 @@ async fn too_many_requests_carries_retry_after() {
 
         let err = client.payments().get(PAYMENT_ID).await.expect_err("a 429");
 
-        assert!(matches!(err, Error::TooManyRequests(_)), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::TooManyRequests(_)), "{err:?}");
         assert_eq!(err.http_status(), Some(429));
         assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
         assert!(err.is_retryable());
@@ -736,7 +737,7 @@ async fn retries_give_up_after_three_attempts() {
 
         let err = client.payments().request(payment_request()).await.expect_err("503 every time");
 
-        assert!(matches!(err, Error::Server(_)), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::Server(_)), "{err:?}");
         assert_eq!(err.http_status(), Some(503));
         assert_eq!(err.attempts(), 3);
         assert!(err.to_string().contains("after 3 attempts"), "{err}");
@@ -763,10 +764,10 @@ async fn a_refused_connection_is_not_sent_and_is_retried() {
 
         let err = client.payments().request(payment_request()).await.expect_err("nothing listens");
 
-        match &err {
-            Error::Transport { source, attempts } => {
+        match err.kind() {
+            ErrorKind::Transport(source) => {
                 assert_eq!(source.kind(), TransportErrorKind::NotSent, "{source}");
-                assert_eq!(*attempts, 3, "a request that was never sent is safe to retry");
+                assert_eq!(err.attempts(), 3, "a request that was never sent is safe to retry");
             }
             other => panic!("expected a transport error, got {other:?}"),
         }
@@ -808,7 +809,7 @@ async fn retry_after_beyond_the_backoff_cap_ends_the_retries() {
         let started = Instant::now();
         let err = client.payments().get(PAYMENT_ID).await.expect_err("a 429 asking for 7 s");
 
-        assert!(matches!(err, Error::TooManyRequests(_)), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::TooManyRequests(_)), "{err:?}");
         assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
         assert_eq!(err.attempts(), 1, "waiting 7 s would overrun the 50 ms cap: give up at once");
         assert_eq!(server.request_count(), 1);
@@ -823,7 +824,7 @@ async fn what_must_not_be_repeated_is_not_retried() {
         // 501: retrying cannot help.
         let server = CannedServer::start(|_| Canned::empty(501)).await;
         let err = client_with_quick_retries(&server).payments().get(PAYMENT_ID).await.expect_err("a 501");
-        assert!(matches!(err, Error::Server(_)) && !err.is_retryable(), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::Server(_)) && !err.is_retryable(), "{err:?}");
         assert_eq!((err.attempts(), server.request_count()), (1, 1));
 
         // A 201 whose body cannot be read: the payment exists, so never request it again.
@@ -831,8 +832,8 @@ async fn what_must_not_be_repeated_is_not_retried() {
             CannedServer::start(|_| Canned::raw(201, "<html>not json</html>").header("Cko-Request-Id", "req_bad"))
                 .await;
         let err = client_with_quick_retries(&server).payments().request(payment_request()).await.expect_err("bad body");
-        match &err {
-            Error::Decode(decode) => {
+        match err.kind() {
+            ErrorKind::Decode(decode) => {
                 assert_eq!(decode.status, 201);
                 assert_eq!(decode.request_id.as_deref(), Some("req_bad"));
                 assert!(!decode.detail.contains("not json"), "the body never reaches the error: {}", decode.detail);
@@ -846,7 +847,7 @@ async fn what_must_not_be_repeated_is_not_retried() {
         // A success status the operation does not expect.
         let server = CannedServer::start(|_| Canned::json(200, &approved_payment())).await;
         let err = client_with_quick_retries(&server).payments().request(payment_request()).await.expect_err("a 200");
-        assert!(matches!(err, Error::UnexpectedStatus(_)), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::UnexpectedStatus(_)), "{err:?}");
         assert_eq!(err.http_status(), Some(200));
         assert!(err.may_have_been_processed() && !err.is_retryable());
         assert_eq!(server.request_count(), 1);
@@ -869,7 +870,7 @@ async fn a_server_that_never_answers_times_out() {
         let err = client.payments().request(payment_request()).await.expect_err("no answer");
         let took = started.elapsed();
 
-        assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::Timeout { .. }) && err.attempts() == 1, "{err:?}");
         assert!(took >= ms(290), "gave up after {took:?}, before the timeout");
         assert!(took < Duration::from_secs(2), "took {took:?}");
         let elapsed = err.elapsed().expect("a timed-out attempt knows how long it ran");
@@ -897,7 +898,7 @@ async fn the_total_budget_cuts_a_long_transport_timeout() {
         let err = client.payments().get(PAYMENT_ID).await.expect_err("no answer");
         let took = started.elapsed();
 
-        assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::Timeout { .. }), "{err:?}");
         assert!(took >= ms(950), "gave up after {took:?}, before the budget was spent");
         assert!(took < ms(1500), "took {took:?}, past the 1 s budget");
         assert_eq!(err.attempts(), 1, "the first attempt used the whole budget");
@@ -921,7 +922,7 @@ async fn retried_timeouts_stay_within_the_total_budget() {
         let err = client.payments().request(payment_request()).await.expect_err("no answer");
         let took = started.elapsed();
 
-        assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::Timeout { .. }), "{err:?}");
         assert!(took < ms(1500), "took {took:?}, past the 1 s budget");
         assert_eq!(err.attempts(), 2, "a third attempt would have had no time left");
         let seen = server.requests();
@@ -947,7 +948,7 @@ async fn the_total_budget_bounds_a_single_attempt_without_retries() {
         let err = client.payments().get(PAYMENT_ID).await.expect_err("no answer");
         let took = started.elapsed();
 
-        assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::Timeout { .. }) && err.attempts() == 1, "{err:?}");
         assert!(took < ms(1500), "took {took:?}: the 500 ms budget was ignored");
     })
     .await;
@@ -966,10 +967,10 @@ fn big_payment_body() -> Vec<u8> {
 }
 
 fn assert_body_too_large(err: &Error) {
-    match err {
-        Error::Transport { source, attempts } => {
+    match err.kind() {
+        ErrorKind::Transport(source) => {
             assert_eq!(source.kind(), TransportErrorKind::BodyTooLarge, "{source}");
-            assert_eq!(*attempts, 1);
+            assert_eq!(err.attempts(), 1);
             assert!(!source.message().contains("xxxx"), "the body never reaches the message");
         }
         other => panic!("expected a transport error, got {other:?}"),
@@ -1026,8 +1027,8 @@ async fn a_connection_closed_mid_body_may_have_been_processed() {
 
         let err = client.payments().request(payment_request()).await.expect_err("a truncated body");
 
-        match &err {
-            Error::Transport { source, attempts: 1 } => {
+        match err.kind() {
+            ErrorKind::Transport(source) if err.attempts() == 1 => {
                 assert_eq!(source.kind(), TransportErrorKind::Interrupted, "{source}");
                 assert!(source.may_have_been_sent());
             }
@@ -1091,7 +1092,7 @@ async fn invalid_ids_never_reach_the_server() {
             payments.void("pay_x y", VoidRequest::new()).await.unwrap_err(),
         ];
         for err in &errors {
-            assert!(matches!(err, Error::InvalidInput(InvalidInput::Id { .. })), "{err:?}");
+            assert!(matches!(err.kind(), ErrorKind::InvalidInput(InvalidInput::Id { .. })), "{err:?}");
             assert!(err.is_invalid_input());
             assert_eq!(err.attempts(), 0);
             assert!(!err.is_retryable());

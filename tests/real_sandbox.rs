@@ -42,6 +42,6 @@ async fn a_card_payment_is_authorised_captured_read_back_and_listed() {
 async fn an_unknown_payment_is_not_found_with_a_request_id() {
     let Some(client) = client_or_skip("an_unknown_payment_is_not_found_with_a_request_id") else { return };
     let err = client.payments().get("pay_aaaaaaaaaaaaaaaaaaaaaaaaaa").await.expect_err("no such payment");
-    assert!(matches!(err, Error::NotFound(_)), "{err}");
+    assert!(matches!(err.kind(), ErrorKind::NotFound(_)), "{err}");
     assert!(err.request_id().is_some(), "{err}");
 }

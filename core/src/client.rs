@@ -1,23 +1,18 @@
-//! The client: configuration, a transport, and the retry loop.
+//! The async client: configuration, a transport, a sleeper, and a short driver of the
+//! [call machine](crate::call).
 
+use alloc::boxed::Box;
 use alloc::sync::Arc;
-use alloc::vec::Vec;
 use core::fmt;
-use core::time::Duration;
 
-use crate::action::{ActionAccepted, PaymentAction};
+use crate::call::{self, Call, Step};
 use crate::config::Config;
 use crate::error::Error;
-use crate::id::{IdempotencyKey, PaymentId, PaymentRef};
-use crate::operation::{
-    CapturePayment, GetPayment, GetPaymentActions, Operation, RefundPayment, RequestPayment, VoidPayment,
-    IDEMPOTENCY_KEY_HEADER,
-};
-use crate::payment::Payment;
-use crate::request::{ActionRequest, PaymentRequest, VoidRequest};
+use crate::operation::Operation;
+use crate::payments::{CallFuture, Driver, Payments};
 use crate::response::Response;
 use crate::retry::RetryPolicy;
-use crate::transport::{HttpRequest, HttpTransport, Method, Randomness, Sleeper, TransportErrorKind};
+use crate::transport::{HttpTransport, Randomness, Sleeper};
 
 /// A Checkout.com API client: cheap to clone (everything is shared).
 ///
@@ -35,12 +30,12 @@ use crate::transport::{HttpRequest, HttpTransport, Method, Randomness, Sleeper, 
 /// #     let mut cx = core::task::Context::from_waker(core::task::Waker::noop());
 /// #     loop { if let core::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
 /// # }
-/// use checkout_sdk_core::{Client, Config, Error};
+/// use checkout_sdk_core::{Client, Config};
 ///
 /// let config = Config::sandbox("sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e".parse()?);
 /// let client = Client::new(config, Offline);
 /// let err = block_on(client.payments().get("pay_mbabizu24mvu3mela5njyhpit4")).unwrap_err();
-/// assert!(matches!(err, Error::NotFound(_)));
+/// assert!(err.is_not_found());
 /// assert_eq!(err.request_id(), Some("req_1"));
 /// // Bad ids never reach the transport.
 /// assert!(block_on(client.payments().get("pay_../../customers")).unwrap_err().is_invalid_input());
@@ -104,18 +99,8 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Client {
-        let retry = match (&self.sleeper, self.retry) {
-            // Without a sleeper there are no retries, but a caller's budget still bounds calls.
-            (None, Some(policy)) => policy.with_max_retries(0),
-            (None, None) => RetryPolicy::none(),
-            (Some(_), Some(policy)) => policy,
-            (Some(_), None) => RetryPolicy::default(),
-        };
-        #[cfg(feature = "std")]
-        let random =
-            self.random.or_else(|| Some(Arc::new(crate::transport::StdRandomness::new()) as Arc<dyn Randomness>));
-        #[cfg(not(feature = "std"))]
-        let random = self.random;
+        let retry = RetryPolicy::in_force(self.retry, self.sleeper.is_some());
+        let random = self.random.or_else(|| crate::transport::default_randomness().map(Arc::from));
         Client {
             inner: Arc::new(Inner {
                 config: self.config,
@@ -155,178 +140,72 @@ impl Client {
     }
 
     /// The Payments API.
-    pub fn payments(&self) -> Payments<'_> {
-        Payments { client: self }
+    pub fn payments(&self) -> Payments<Client> {
+        Payments::new(self.clone())
     }
 
     /// Runs any operation: builds its request, sends it, retries what is safe, parses the result.
     ///
-    /// When retries are on, a `POST` without an idempotency key gets a generated one, and every
-    /// attempt sends the same key, so a retried payment can never be charged twice.
-    pub async fn execute<O: Operation + Sync>(&self, op: &O) -> Result<O::Output, Error> {
+    /// Every `POST` carries an idempotency key, the request's own or one generated here, and
+    /// every attempt sends the same key, so a retried payment is never charged twice. A failed
+    /// call's [`Error`] hands the key back ([`Error::idempotency_key`]) with a truthful
+    /// [`Error::may_have_been_processed`], and a successful one too
+    /// ([`Response::idempotency_key`]).
+    ///
+    /// # Errors
+    ///
+    /// Any [`Error`]: refused input (nothing sent), a transport failure, a timeout, an HTTP error
+    /// status, or a body that could not be decoded, after the retries the policy allows.
+    pub async fn execute<O: Operation + Sync>(&self, op: &O) -> Result<Response<O::Data>, Error> {
         let inner = &*self.inner;
-        let mut request = op.build_request(&inner.config)?;
-        let policy = &inner.retry;
-        if request.method == Method::Post && policy.is_enabled() && !request.headers.contains(IDEMPOTENCY_KEY_HEADER) {
-            if let Some(random) = &inner.random {
-                request.headers.insert(IDEMPOTENCY_KEY_HEADER, IdempotencyKey::generate(random.as_ref()).as_str());
-            }
-        }
-        // A POST without a key could be processed twice if repeated; it is never retried.
-        let safe_to_repeat = request.method == Method::Get || request.headers.contains(IDEMPOTENCY_KEY_HEADER);
-        // One span per call; its fields are filled in as attempts complete. Only method, path,
-        // status, request id and attempt are recorded: never headers or bodies.
-        #[cfg(feature = "tracing")]
-        let span = tracing::info_span!(
-            "checkout.call",
-            method = %request.method,
-            path = %request.path(),
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-        );
-        let mut spent = Duration::ZERO;
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            // The last attempt the policy allows takes the request (leaving an empty one that
-            // allocates nothing); earlier ones send a copy.
-            let mut this = if attempt > policy.max_retries {
-                core::mem::replace(&mut request, HttpRequest::empty())
-            } else {
-                request.clone()
-            };
-            if let Some(budget) = policy.total_budget {
-                this.timeout = Some(budget.saturating_sub(spent));
-            }
-            #[cfg(feature = "tracing")]
-            span.record("attempt", attempt);
-            let timeout_hint = this.timeout;
-            let sent = inner.transport.send(this).await;
-            let (result, elapsed) = match sent {
-                Ok(response) => {
-                    let elapsed = response.elapsed;
-                    #[cfg(feature = "tracing")]
-                    {
-                        span.record("status", response.status);
-                        if let Some(id) = response.headers.get("cko-request-id") {
-                            span.record("request_id", id);
+        let random = inner.random.as_deref();
+        let call = Call::new(op, &inner.config, &inner.retry, call::fallback_key(op, random))?;
+        let mut call = call.with_jitter_seed(random.map_or(0, |r| r.next_u64()));
+        let drive = async {
+            let mut step = call.start();
+            loop {
+                step = match step {
+                    Step::Send(request) => call.received(inner.transport.send(request).await),
+                    Step::Sleep(wait) => {
+                        if let Some(sleeper) = &inner.sleeper {
+                            sleeper.sleep(wait).await;
                         }
+                        call.slept()
                     }
-                    (op.parse_response(response), elapsed)
+                    Step::Done(result) => return result,
                 }
-                Err(e) => {
-                    // Without a measured time, a timed-out attempt used its whole allowance.
-                    let elapsed =
-                        e.elapsed().or(if e.kind() == TransportErrorKind::TimedOut { timeout_hint } else { None });
-                    (Err(Error::from_transport(e)), elapsed)
-                }
-            };
-            spent = spent.saturating_add(elapsed.unwrap_or_default());
-            let mut error = match result {
-                Ok(output) => {
-                    #[cfg(feature = "tracing")]
-                    tracing::info!(parent: &span, attempt, "checkout.ok");
-                    return Ok(output);
-                }
-                Err(error) => error,
-            };
-            if let Some(wait) = self.next_wait(&error, attempt, safe_to_repeat, spent) {
-                #[cfg(feature = "tracing")]
-                tracing::debug!(parent: &span, attempt, wait_ms = wait.as_millis() as u64, error = %error, "checkout.retry");
-                if let Some(sleeper) = &inner.sleeper {
-                    sleeper.sleep(wait).await;
-                }
-                spent = spent.saturating_add(wait);
-                continue;
             }
-            error.set_attempts(attempt);
-            #[cfg(feature = "tracing")]
-            tracing::warn!(parent: &span, attempt, error = %error, "checkout.failed");
-            return Err(error);
+        };
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument;
+            drive.instrument(call::span(op)).await
         }
-    }
-
-    fn next_wait(&self, error: &Error, attempt: u32, safe_to_repeat: bool, spent: Duration) -> Option<Duration> {
-        let inner = &*self.inner;
-        let policy = &inner.retry;
-        inner.sleeper.as_ref()?;
-        if !policy.should_retry(error, attempt, safe_to_repeat) {
-            return None;
-        }
-        let random = inner.random.as_ref().map_or(u64::MAX / 2, |r| r.next_u64());
-        let wait = policy.backoff(attempt, error.retry_after(), random)?;
-        match policy.total_budget {
-            // Leave room for the next attempt to do something, not just time out at once.
-            Some(budget) if spent.saturating_add(wait) >= budget => None,
-            _ => Some(wait),
-        }
+        #[cfg(not(feature = "tracing"))]
+        drive.await
     }
 }
 
-/// The Payments API: `client.payments()`.
-#[derive(Debug, Clone, Copy)]
-pub struct Payments<'a> {
-    client: &'a Client,
-}
+impl Driver for Client {
+    type Output<D: Send + 'static> = CallFuture<D>;
 
-impl Payments<'_> {
-    /// `POST /payments`: request a payment. `Ok` for processed (approved or declined) and pending
-    /// payments alike; check [`Response::outcome`].
-    pub async fn request(&self, request: PaymentRequest) -> Result<Response<Payment>, Error> {
-        self.client.execute(&RequestPayment::new(request)).await
+    fn run<O>(&self, op: O) -> CallFuture<O::Data>
+    where
+        O: Operation + Send + Sync + 'static,
+        O::Data: Send + 'static,
+    {
+        let client = self.clone();
+        Box::pin(async move { client.execute(&op).await })
     }
 
-    /// `GET /payments/{id}`: a payment by payment id (`pay_`) or session id (`sid_`).
-    pub async fn get<I>(&self, id: I) -> Result<Response<Payment>, Error>
-    where
-        I: TryInto<PaymentRef>,
-        Error: From<I::Error>,
-    {
-        self.client.execute(&GetPayment::new(id.try_into()?)).await
-    }
-
-    /// `GET /payments/{id}/actions`: the payment's actions, newest first.
-    pub async fn actions<I>(&self, id: I) -> Result<Response<Vec<PaymentAction>>, Error>
-    where
-        I: TryInto<PaymentId>,
-        Error: From<I::Error>,
-    {
-        self.client.execute(&GetPaymentActions::new(id.try_into()?)).await
-    }
-
-    /// `POST /payments/{id}/captures`: capture all (`ActionRequest::full()`) or part.
-    pub async fn capture<I>(&self, id: I, request: ActionRequest) -> Result<Response<ActionAccepted>, Error>
-    where
-        I: TryInto<PaymentId>,
-        Error: From<I::Error>,
-    {
-        self.client.execute(&CapturePayment::new(id.try_into()?, request)).await
-    }
-
-    /// `POST /payments/{id}/refunds`: refund all (`ActionRequest::full()`) or part.
-    pub async fn refund<I>(&self, id: I, request: ActionRequest) -> Result<Response<ActionAccepted>, Error>
-    where
-        I: TryInto<PaymentId>,
-        Error: From<I::Error>,
-    {
-        self.client.execute(&RefundPayment::new(id.try_into()?, request)).await
-    }
-
-    /// `POST /payments/{id}/voids`: cancel an authorisation that was not captured.
-    pub async fn void<I>(&self, id: I, request: VoidRequest) -> Result<Response<ActionAccepted>, Error>
-    where
-        I: TryInto<PaymentId>,
-        Error: From<I::Error>,
-    {
-        self.client.execute(&VoidPayment::new(id.try_into()?, request)).await
+    fn fail<D: Send + 'static>(&self, error: Error) -> CallFuture<D> {
+        Box::pin(core::future::ready(Err(error)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::boxed::Box;
 
     #[test]
     fn clients_and_their_futures_are_send_and_sync() {

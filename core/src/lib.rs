@@ -90,6 +90,8 @@ extern crate alloc;
 extern crate std;
 
 pub mod action;
+pub mod blocking;
+pub mod call;
 pub mod client;
 pub mod config;
 pub mod currency;
@@ -102,28 +104,32 @@ pub mod link;
 pub mod operation;
 pub mod outcome;
 pub mod payment;
+pub mod payments;
 pub mod redact;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod retry_after;
 pub mod source;
 pub mod transport;
 
-pub use client::{Client, ClientBuilder, Payments};
+pub use client::{Client, ClientBuilder};
 pub use config::{Config, Environment, SecretKey};
-pub use error::{Error, InvalidInput};
+pub use error::{Error, ErrorKind, InvalidInput};
+pub use payments::Payments;
 
 /// The types most programs need.
 pub mod prelude {
     pub use crate::action::{ActionAccepted, ActionType, PaymentAction};
-    pub use crate::client::{Client, Payments};
+    pub use crate::client::Client;
     pub use crate::config::{Config, Environment, SecretKey};
     pub use crate::currency::Currency;
-    pub use crate::error::{Error, InvalidInput};
+    pub use crate::error::{Error, ErrorKind, InvalidInput};
     pub use crate::id::{ActionId, CustomerId, IdempotencyKey, PaymentId, PaymentRef, SessionId, SourceId};
     pub use crate::link::Link;
     pub use crate::outcome::{Outcome, ResponseCode, ResponseCodeFamily};
     pub use crate::payment::{Payment, PaymentStatus};
+    pub use crate::payments::Payments;
     pub use crate::request::{
         ActionRequest, CaptureRequest, Customer, PaymentRequest, PaymentType, RefundRequest, ThreeDs, VoidRequest,
     };

@@ -23,11 +23,9 @@
 //!
 //! [`HttpTransport`]: crate::transport::HttpTransport
 
-use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use core::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -47,8 +45,9 @@ pub const IDEMPOTENCY_KEY_HEADER: &str = "Cko-Idempotency-Key";
 
 /// One API call, without I/O.
 pub trait Operation {
-    /// What a successful call returns.
-    type Output;
+    /// The typed data of a successful call; the call returns it as a [`Response<Self::Data>`]
+    /// with the raw body and HTTP metadata.
+    type Data;
 
     /// The HTTP method.
     fn method(&self) -> Method;
@@ -69,8 +68,8 @@ pub trait Operation {
     /// The success statuses this operation expects; any other status is an error.
     fn expected_statuses(&self) -> &'static [u16];
 
-    /// Turns a response with an expected status into the output.
-    fn parse_success(&self, response: HttpResponse) -> Result<Self::Output, Error>;
+    /// Turns a response with an expected status into the typed response.
+    fn parse_success(&self, response: HttpResponse) -> Result<Response<Self::Data>, Error>;
 
     /// Builds the HTTP request: URL, `Authorization`, `User-Agent`, JSON body and headers.
     fn build_request(&self, config: &Config) -> Result<HttpRequest, Error> {
@@ -105,7 +104,7 @@ pub trait Operation {
 
     /// Parses any response: an expected status into the output, anything else into an
     /// [`Error`] carrying status, `error_type`, `error_codes`, request id and version.
-    fn parse_response(&self, response: HttpResponse) -> Result<Self::Output, Error> {
+    fn parse_response(&self, response: HttpResponse) -> Result<Response<Self::Data>, Error> {
         if self.expected_statuses().contains(&response.status) {
             self.parse_success(response)
         } else {
@@ -126,8 +125,10 @@ pub fn parse_error(response: &HttpResponse) -> Error {
         .and_then(Value::as_array)
         .map(|codes| codes.iter().filter_map(Value::as_str).map(String::from).collect())
         .unwrap_or_default();
-    let retry_after =
-        response.headers.get("retry-after").and_then(|v| v.trim().parse::<u64>().ok()).map(Duration::from_secs);
+    let retry_after = response
+        .headers
+        .get("retry-after")
+        .and_then(|v| crate::retry_after::retry_after(v, response.headers.get("date")));
     Error::from_api(ApiError {
         status: response.status,
         error_type,
@@ -136,12 +137,11 @@ pub fn parse_error(response: &HttpResponse) -> Error {
         api_version: response.headers.get("cko-version").map(String::from),
         elapsed: response.elapsed,
         retry_after,
-        attempts: 1,
     })
 }
 
 fn decode_error(response: &HttpResponse, kind: DecodeErrorKind, detail: String) -> Error {
-    Error::Decode(Box::new(DecodeError {
+    Error::from_decode(DecodeError {
         kind,
         status: response.status,
         request_id: response.headers.get("cko-request-id").map(String::from),
@@ -149,8 +149,7 @@ fn decode_error(response: &HttpResponse, kind: DecodeErrorKind, detail: String) 
         // echoed by a hostile server) and any secret key.
         detail: crate::redact::mask_digit_runs(&crate::redact::redact_secret_keys(&detail)),
         elapsed: response.elapsed,
-        attempts: 1,
-    }))
+    })
 }
 
 /// Parses a success body into `T` plus the raw JSON and metadata.
@@ -188,7 +187,7 @@ impl RequestPayment {
 }
 
 impl Operation for RequestPayment {
-    type Output = Response<Payment>;
+    type Data = Payment;
     fn method(&self) -> Method {
         Method::Post
     }
@@ -204,7 +203,7 @@ impl Operation for RequestPayment {
     fn expected_statuses(&self) -> &'static [u16] {
         &[201, 202]
     }
-    fn parse_success(&self, response: HttpResponse) -> Result<Self::Output, Error> {
+    fn parse_success(&self, response: HttpResponse) -> Result<Response<Self::Data>, Error> {
         parse_typed(response)
     }
 }
@@ -223,7 +222,7 @@ impl GetPayment {
 }
 
 impl Operation for GetPayment {
-    type Output = Response<Payment>;
+    type Data = Payment;
     fn method(&self) -> Method {
         Method::Get
     }
@@ -233,7 +232,7 @@ impl Operation for GetPayment {
     fn expected_statuses(&self) -> &'static [u16] {
         &[200]
     }
-    fn parse_success(&self, response: HttpResponse) -> Result<Self::Output, Error> {
+    fn parse_success(&self, response: HttpResponse) -> Result<Response<Self::Data>, Error> {
         parse_typed(response)
     }
 }
@@ -252,7 +251,7 @@ impl GetPaymentActions {
 }
 
 impl Operation for GetPaymentActions {
-    type Output = Response<Vec<PaymentAction>>;
+    type Data = Vec<PaymentAction>;
     fn method(&self) -> Method {
         Method::Get
     }
@@ -262,7 +261,7 @@ impl Operation for GetPaymentActions {
     fn expected_statuses(&self) -> &'static [u16] {
         &[200]
     }
-    fn parse_success(&self, response: HttpResponse) -> Result<Self::Output, Error> {
+    fn parse_success(&self, response: HttpResponse) -> Result<Response<Self::Data>, Error> {
         parse_typed(response)
     }
 }
@@ -306,7 +305,7 @@ impl RefundPayment {
 macro_rules! action_operation {
     ($ty:ty) => {
         impl Operation for $ty {
-            type Output = Response<ActionAccepted>;
+            type Data = ActionAccepted;
             fn method(&self) -> Method {
                 Method::Post
             }
@@ -326,7 +325,7 @@ macro_rules! action_operation {
             fn expected_statuses(&self) -> &'static [u16] {
                 &[202]
             }
-            fn parse_success(&self, response: HttpResponse) -> Result<Self::Output, Error> {
+            fn parse_success(&self, response: HttpResponse) -> Result<Response<Self::Data>, Error> {
                 parse_typed(response)
             }
         }
@@ -350,7 +349,7 @@ impl VoidPayment {
 }
 
 impl Operation for VoidPayment {
-    type Output = Response<ActionAccepted>;
+    type Data = ActionAccepted;
     fn method(&self) -> Method {
         Method::Post
     }
@@ -366,7 +365,7 @@ impl Operation for VoidPayment {
     fn expected_statuses(&self) -> &'static [u16] {
         &[202]
     }
-    fn parse_success(&self, response: HttpResponse) -> Result<Self::Output, Error> {
+    fn parse_success(&self, response: HttpResponse) -> Result<Response<Self::Data>, Error> {
         parse_typed(response)
     }
 }

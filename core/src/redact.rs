@@ -253,3 +253,14 @@ mod tests {
         assert_eq!(mask_digit_runs("cvv 100, month 12"), "cvv ###, month 12");
     }
 }
+
+/// Shows a piece of text that came from outside (a server's error code, a request id, a parser
+/// message) with secret keys and card numbers masked, as [`redact_text`] does.
+#[derive(Debug, Clone, Copy)]
+pub struct Redacted<'a>(pub &'a str);
+
+impl core::fmt::Display for Redacted<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&redact_text(self.0))
+    }
+}

@@ -10,6 +10,7 @@ use core::time::Duration;
 
 use serde_json::Value;
 
+use crate::id::IdempotencyKey;
 use crate::link::{Link, Links};
 use crate::transport::Headers;
 
@@ -56,13 +57,27 @@ pub struct Response<T> {
     body: Value,
     http: HttpInfo,
     links: Links,
+    idempotency_key: Option<IdempotencyKey>,
 }
 
 impl<T> Response<T> {
     /// Assembles a response (operations do this; tests and custom operations may too).
     pub fn new(data: T, body: Value, http: HttpInfo) -> Self {
         let links = Links::from_body(&body);
-        Response { data, body, http, links }
+        Response { data, body, http, links, idempotency_key: None }
+    }
+
+    /// Records the key the request carried (the call machine does this for every `POST`).
+    pub(crate) fn with_idempotency_key(mut self, key: Option<IdempotencyKey>) -> Self {
+        self.idempotency_key = key;
+        self
+    }
+
+    /// The `Cko-Idempotency-Key` the request carried (the caller's, or one the client
+    /// generated); `None` for `GET`s. Sending the same request with this key again returns this
+    /// same result instead of acting twice.
+    pub fn idempotency_key(&self) -> Option<&IdempotencyKey> {
+        self.idempotency_key.as_ref()
     }
 
     /// The typed data.

@@ -151,17 +151,6 @@ pub struct HttpRequest {
 }
 
 impl HttpRequest {
-    /// A `GET` of nothing, with no headers or body; allocates nothing.
-    pub fn empty() -> Self {
-        HttpRequest {
-            method: Method::Get,
-            url: String::new(),
-            headers: Headers::new(),
-            body: Vec::new(),
-            timeout: None,
-        }
-    }
-
     /// The path and query of [`url`](Self::url) (`/payments/pay_...`), or `/` when it has none.
     pub fn path(&self) -> &str {
         let after_scheme = self.url.find("://").map_or(0, |i| i + 3);
@@ -358,6 +347,15 @@ pub trait Sleeper: Send + Sync {
 pub trait Randomness: Send + Sync {
     /// A uniformly random `u64`.
     fn next_u64(&self) -> u64;
+}
+
+/// The random source a client uses when none is given: [`StdRandomness`] with `std`, none
+/// without (then every `POST` must carry its own idempotency key).
+pub(crate) fn default_randomness() -> Option<Box<dyn Randomness>> {
+    #[cfg(feature = "std")]
+    return Some(Box::new(StdRandomness::new()));
+    #[cfg(not(feature = "std"))]
+    None
 }
 
 /// An OS-seeded random source (std's `RandomState`, SipHash over a counter): unpredictable

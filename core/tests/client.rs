@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use checkout_sdk_core::client::Client;
 use checkout_sdk_core::currency::Currency;
-use checkout_sdk_core::error::{Error, InvalidInput};
+use checkout_sdk_core::error::{Error, ErrorKind, InvalidInput};
 use checkout_sdk_core::id::IdempotencyKey;
 use checkout_sdk_core::outcome::Outcome;
 use checkout_sdk_core::request::{ActionRequest, PaymentRequest, VoidRequest};
@@ -175,7 +175,7 @@ fn retry_after_sets_the_least_wait() {
     let transport = ScriptedTransport::with([Ok(status(429).with_header("Retry-After", "60"))]);
     let sleeper = RecordingSleeper::new();
     let err = request_payment(&retrying(&transport, &sleeper, RetryPolicy::default())).unwrap_err();
-    assert!(matches!(err, Error::TooManyRequests(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::TooManyRequests(_)), "{err:?}");
     assert_eq!((err.retry_after(), err.attempts()), (Some(Duration::from_secs(60)), 1));
     assert!(sleeper.sleeps().is_empty());
 }
@@ -184,14 +184,14 @@ fn retry_after_sets_the_least_wait() {
 fn errors_that_retrying_cannot_fix_are_returned_at_once() {
     type IsVariant = fn(&Error) -> bool;
     let cases: [(HttpResponse, IsVariant); 8] = [
-        (fixture_response(422, "error_422_validation.json"), |e| matches!(e, Error::Validation(_))),
-        (status(501), |e| matches!(e, Error::Server(_))),
-        (status(401), |e| matches!(e, Error::Authentication(_))),
-        (status(403), |e| matches!(e, Error::NotAllowed(_))),
-        (status(404), |e| matches!(e, Error::NotFound(_))),
-        (status(409), |e| matches!(e, Error::Conflict(_))),
-        (status(418), |e| matches!(e, Error::UnexpectedStatus(_))),
-        (fixture_response(200, "payment_200_get.json"), |e| matches!(e, Error::UnexpectedStatus(_))),
+        (fixture_response(422, "error_422_validation.json"), |e| matches!(e.kind(), ErrorKind::Validation(_))),
+        (status(501), |e| matches!(e.kind(), ErrorKind::Server(_))),
+        (status(401), |e| matches!(e.kind(), ErrorKind::Authentication(_))),
+        (status(403), |e| matches!(e.kind(), ErrorKind::NotAllowed(_))),
+        (status(404), |e| matches!(e.kind(), ErrorKind::NotFound(_))),
+        (status(409), |e| matches!(e.kind(), ErrorKind::Conflict(_))),
+        (status(418), |e| matches!(e.kind(), ErrorKind::UnexpectedStatus(_))),
+        (fixture_response(200, "payment_200_get.json"), |e| matches!(e.kind(), ErrorKind::UnexpectedStatus(_))),
     ];
     for (response, is_variant) in cases {
         let code = response.status;
@@ -207,7 +207,7 @@ fn errors_that_retrying_cannot_fix_are_returned_at_once() {
     let transport = ScriptedTransport::with([Ok(HttpResponse::new(201, b"<html>".to_vec()))]);
     let sleeper = RecordingSleeper::new();
     let err = request_payment(&retrying(&transport, &sleeper, RetryPolicy::default())).unwrap_err();
-    assert!(matches!(err, Error::Decode(_)) && err.may_have_been_processed(), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Decode(_)) && err.may_have_been_processed(), "{err:?}");
     assert_eq!(transport.sent(), 1);
 }
 
@@ -217,9 +217,9 @@ fn exhausted_retries_report_the_attempts_and_the_last_response() {
         ScriptedTransport::with((1..=3).map(|n| Ok(status(503).with_header("Cko-Request-Id", format!("req_{n}")))));
     let sleeper = RecordingSleeper::new();
     let err = request_payment(&retrying(&transport, &sleeper, RetryPolicy::default())).unwrap_err();
-    assert!(matches!(err, Error::Server(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Server(_)), "{err:?}");
     assert_eq!(err.attempts(), 3);
-    assert_eq!(err.api_error().map(|d| d.attempts), Some(3));
+    assert_eq!(err.attempts(), 3);
     assert_eq!(err.request_id(), Some("req_3"));
     let text = err.to_string();
     assert!(text.contains("HTTP 503") && text.contains("after 3 attempts"), "{text}");
@@ -255,7 +255,7 @@ fn an_error_after_retries_counts_every_attempt() {
     let transport = ScriptedTransport::with([Ok(status(503)), Ok(fixture_response(422, "error_422_validation.json"))]);
     let sleeper = RecordingSleeper::new();
     let err = request_payment(&retrying(&transport, &sleeper, RetryPolicy::default())).unwrap_err();
-    assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Validation(_)), "{err:?}");
     assert_eq!((err.attempts(), transport.sent()), (2, 2));
     assert!(err.to_string().contains("after 2 attempts"), "{err}");
 }
@@ -265,13 +265,13 @@ fn an_undecodable_body_after_retries_counts_every_attempt() {
     let transport = ScriptedTransport::with([Ok(status(503)), Ok(HttpResponse::new(201, b"<html>".to_vec()))]);
     let sleeper = RecordingSleeper::new();
     let err = request_payment(&retrying(&transport, &sleeper, RetryPolicy::default())).unwrap_err();
-    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Decode(_)), "{err:?}");
     assert_eq!(transport.sent(), 2);
     assert_eq!(err.attempts(), 2);
 }
 
 #[test]
-fn without_a_sleeper_nothing_is_retried_and_no_key_is_generated() {
+fn without_a_sleeper_nothing_is_retried_but_every_post_still_carries_a_key() {
     type MakeClient = fn(&ScriptedTransport) -> Client;
     let clients: [(&str, MakeClient); 3] = [
         ("Client::new", |t| Client::new(sandbox_config(), t.clone())),
@@ -287,9 +287,13 @@ fn without_a_sleeper_nothing_is_retried_and_no_key_is_generated() {
         let client = make(&transport);
         assert!(!client.retry_policy().is_enabled(), "{name}");
         let err = request_payment(&client).unwrap_err();
-        assert!(matches!(err, Error::Server(_)), "{name}: {err:?}");
+        assert!(matches!(err.kind(), ErrorKind::Server(_)), "{name}: {err:?}");
         assert_eq!((err.attempts(), transport.sent()), (1, 1), "{name}");
-        assert_eq!(transport.idempotency_keys(), [None], "{name}");
+        // Finding 3 of issue 9: `Client::new` used to send POSTs with no key at all.
+        let keys = transport.idempotency_keys();
+        let sent = keys[0].as_deref().unwrap_or_else(|| panic!("{name}: a POST went out without a key"));
+        assert_eq!(err.idempotency_key().map(|k| k.as_str()), Some(sent), "{name}: the key is handed back");
+        assert!(err.may_have_been_processed(), "{name}: a 503 may hide a payment");
         // The default budget still bounds the one attempt.
         assert_eq!(transport.requests()[0].timeout, Some(Duration::from_secs(150)), "{name}");
         assert!(!err.to_string().contains("attempts"), "{name}: {err}");
@@ -320,14 +324,16 @@ fn a_budget_set_with_a_sleeper_bounds_a_call_without_retries() {
 }
 
 #[test]
-fn retry_policy_none_makes_one_attempt_without_a_key() {
+fn retry_policy_none_makes_one_attempt_that_still_carries_a_key() {
     let transport = ScriptedTransport::with([Ok(status(503))]);
     let sleeper = RecordingSleeper::new();
     let client = retrying(&transport, &sleeper, RetryPolicy::none());
     assert_eq!(client.retry_policy(), &RetryPolicy::none());
     let err = request_payment(&client).unwrap_err();
     assert_eq!((err.attempts(), transport.sent(), sleeper.sleeps().len()), (1, 1, 0));
-    assert_eq!(transport.idempotency_keys(), [None]);
+    let keys = transport.idempotency_keys();
+    assert!(keys[0].is_some(), "{keys:?}");
+    assert_eq!(err.idempotency_key().map(|k| k.as_str().to_string()), keys[0]);
     assert_eq!(transport.requests()[0].timeout, Some(Duration::from_secs(150)));
 
     // With a sleeper and no explicit policy, the default policy applies.
@@ -339,10 +345,10 @@ fn retry_policy_none_makes_one_attempt_without_a_key() {
 fn transport_failures_that_may_pass_are_retried() {
     type IsVariant = fn(&Error) -> bool;
     let cases: [(TransportError, IsVariant, bool); 4] = [
-        (transport_error(TransportErrorKind::NotSent), |e| matches!(e, Error::Transport { .. }), false),
-        (TransportError::not_sent("connection refused"), |e| matches!(e, Error::Transport { .. }), false),
-        (TransportError::timed_out(Duration::from_secs(1)), |e| matches!(e, Error::Timeout { .. }), true),
-        (TransportError::interrupted("connection reset"), |e| matches!(e, Error::Transport { .. }), true),
+        (transport_error(TransportErrorKind::NotSent), |e| matches!(e.kind(), ErrorKind::Transport(_)), false),
+        (TransportError::not_sent("connection refused"), |e| matches!(e.kind(), ErrorKind::Transport(_)), false),
+        (TransportError::timed_out(Duration::from_secs(1)), |e| matches!(e.kind(), ErrorKind::Timeout { .. }), true),
+        (TransportError::interrupted("connection reset"), |e| matches!(e.kind(), ErrorKind::Transport(_)), true),
     ];
     for (failure, is_variant, processed) in cases {
         let kind = failure.kind();
@@ -366,7 +372,7 @@ fn transport_failures_that_may_pass_are_retried() {
     let transport = ScriptedTransport::with([Err(transport_error(TransportErrorKind::BodyTooLarge))]);
     let sleeper = RecordingSleeper::new();
     let err = request_payment(&retrying(&transport, &sleeper, RetryPolicy::default())).unwrap_err();
-    assert!(matches!(&err, Error::Transport { source, .. } if source.kind() == TransportErrorKind::BodyTooLarge));
+    assert!(matches!(err.kind(), ErrorKind::Transport(source) if source.kind() == TransportErrorKind::BodyTooLarge));
     assert!(!err.is_retryable() && err.may_have_been_processed());
     assert_eq!((transport.sent(), sleeper.sleeps().len()), (1, 0));
 }
@@ -379,7 +385,7 @@ fn the_total_budget_stops_retries_and_bounds_each_attempt() {
     let sleeper = RecordingSleeper::new();
     let policy = RetryPolicy::default().with_total_budget(Some(budget));
     let err = request_payment(&retrying(&transport, &sleeper, policy)).unwrap_err();
-    assert!(matches!(err, Error::Server(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Server(_)), "{err:?}");
     let requests = transport.requests();
     assert!(requests.len() <= 2, "{} attempts", requests.len());
     assert_eq!(requests.len(), 2, "600 ms + a backoff of at most 250 ms leaves room for a second attempt");
@@ -394,7 +400,7 @@ fn the_total_budget_stops_retries_and_bounds_each_attempt() {
     let transport = ScriptedTransport::with([Err(transport_error(TransportErrorKind::TimedOut))]);
     let sleeper = RecordingSleeper::new();
     let err = request_payment(&retrying(&transport, &sleeper, steady().with_total_budget(Some(budget)))).unwrap_err();
-    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Timeout { .. }), "{err:?}");
     assert_eq!((transport.sent(), sleeper.sleeps().len(), err.attempts()), (1, 0, 1));
 
     // No budget: no per-attempt timeout from the core.
@@ -407,7 +413,7 @@ fn the_total_budget_stops_retries_and_bounds_each_attempt() {
     let transport = ScriptedTransport::with([Ok(status(429).with_header("Retry-After", "2"))]);
     let sleeper = RecordingSleeper::new();
     let err = request_payment(&retrying(&transport, &sleeper, steady().with_total_budget(Some(budget)))).unwrap_err();
-    assert!(matches!(err, Error::TooManyRequests(_)));
+    assert!(matches!(err.kind(), ErrorKind::TooManyRequests(_)));
     assert_eq!((transport.sent(), sleeper.sleeps().len()), (1, 0));
 }
 
@@ -431,7 +437,7 @@ fn invalid_ids_are_refused_before_anything_is_sent() {
         let transport = ScriptedTransport::new();
         let sleeper = RecordingSleeper::new();
         let err = call(&retrying(&transport, &sleeper, RetryPolicy::default())).unwrap_err();
-        assert!(matches!(err, Error::InvalidInput(InvalidInput::Id { .. })), "{name}: {err:?}");
+        assert!(matches!(err.kind(), ErrorKind::InvalidInput(InvalidInput::Id { .. })), "{name}: {err:?}");
         assert!(err.is_invalid_input() && !err.is_retryable() && !err.may_have_been_processed(), "{name}");
         assert_eq!((err.attempts(), err.http_status()), (0, None), "{name}");
         assert_eq!((transport.sent(), sleeper.sleeps().len()), (0, 0), "{name}");

@@ -19,13 +19,14 @@ use std::sync::OnceLock;
 
 use checkout_sdk_core::config::{Config, SecretKey};
 use checkout_sdk_core::currency::Currency;
-use checkout_sdk_core::error::{DecodeErrorKind, Error};
+use checkout_sdk_core::error::{DecodeErrorKind, Error, ErrorKind};
 use checkout_sdk_core::id::{ActionId, CustomerId, IdempotencyKey, PaymentId, PaymentRef, SessionId, SourceId};
 use checkout_sdk_core::link::Links;
 use checkout_sdk_core::operation::{
     parse_error, CapturePayment, GetPayment, GetPaymentActions, Operation, RefundPayment, RequestPayment, VoidPayment,
 };
 use checkout_sdk_core::request::{ActionRequest, PaymentRequest, VoidRequest};
+use checkout_sdk_core::response::Response;
 use checkout_sdk_core::source::PaymentSource;
 use checkout_sdk_core::transport::HttpResponse;
 use proptest::collection::{btree_map, vec};
@@ -100,7 +101,7 @@ fn check_operation<O: Operation>(
     name: &str,
     op: &O,
     response: &HttpResponse,
-) -> Result<Option<O::Output>, TestCaseError> {
+) -> Result<Option<Response<O::Data>>, TestCaseError> {
     let expected = op.expected_statuses().contains(&response.status);
     let request_id = response.headers.get("cko-request-id");
     match op.parse_response(response.clone()) {
@@ -115,7 +116,7 @@ fn check_operation<O: Operation>(
                 prop_assert_eq!(error.request_id(), Some(id), "{}: {:?}", name, error);
             }
             if expected {
-                let Error::Decode(decode) = &error else {
+                let ErrorKind::Decode(decode) = error.kind() else {
                     return Err(TestCaseError::fail(format!("{name}: expected status gave {error:?}")));
                 };
                 if response.body.iter().all(u8::is_ascii_whitespace) {
@@ -513,7 +514,7 @@ proptest! {
         ];
         for (name, expected, result) in ops_expecting {
             if expected.contains(&status) {
-                let is_empty = matches!(&result, Err(Error::Decode(d)) if d.kind == DecodeErrorKind::Empty);
+                let is_empty = matches!(result.as_ref().map_err(Error::kind), Err(ErrorKind::Decode(d)) if d.kind == DecodeErrorKind::Empty);
                 prop_assert!(is_empty, "{}: {:?}", name, result);
             }
         }
@@ -656,7 +657,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
             let result = request_payment().parse_response(response.clone());
             match status {
                 201 | 202 => assert!(
-                    matches!(&result, Err(Error::Decode(d)) if d.kind == DecodeErrorKind::NotJson),
+                    matches!(result.as_ref().map_err(Error::kind), Err(ErrorKind::Decode(d)) if d.kind == DecodeErrorKind::NotJson),
                     "{name}: {result:?}"
                 ),
                 _ => assert!(result.is_err(), "{name}, {status}"),

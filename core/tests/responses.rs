@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use checkout_sdk_core::action::{ActionAccepted, ActionType, PaymentAction};
 use checkout_sdk_core::currency::Currency;
-use checkout_sdk_core::error::{DecodeErrorKind, Error};
+use checkout_sdk_core::error::{DecodeErrorKind, Error, ErrorKind};
 use checkout_sdk_core::id::{PaymentId, PaymentRef};
 use checkout_sdk_core::link::Link;
 use checkout_sdk_core::operation::{
@@ -54,8 +54,8 @@ fn get_body(body: Value) -> Response<Payment> {
 }
 
 fn decode_kind(error: &Error) -> Option<DecodeErrorKind> {
-    match error {
-        Error::Decode(d) => Some(d.kind),
+    match error.kind() {
+        ErrorKind::Decode(d) => Some(d.kind),
         _ => None,
     }
 }
@@ -236,7 +236,7 @@ fn capture_refund_and_void_202s_give_the_action_id_and_the_payment_link() {
         assert_eq!((action.status(), action.request_id()), (202, Some("req_act")), "{name}");
         // A 201 or 200 is not what these operations expect.
         let err = parse(fixture_response(200, name)).unwrap_err();
-        assert!(matches!(err, Error::UnexpectedStatus(_)), "{name}: {err:?}");
+        assert!(matches!(err.kind(), ErrorKind::UnexpectedStatus(_)), "{name}: {err:?}");
     }
 }
 
@@ -246,7 +246,7 @@ fn the_422_body_gives_type_codes_and_request_id() {
     let mut bare = HttpResponse::new(422, body.clone());
     bare.elapsed = Some(Duration::from_millis(87));
     let err = requested(bare).unwrap_err();
-    assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Validation(_)), "{err:?}");
     assert_eq!(err.http_status(), Some(422));
     assert_eq!(err.error_type(), Some("request_invalid"));
     assert_eq!(err.error_codes(), ["payment_source_required"]);
@@ -270,7 +270,7 @@ fn the_422_body_gives_type_codes_and_request_id() {
     assert_eq!(err.api_version(), Some("1.0.0"));
     assert_eq!(err.elapsed(), None);
     let details = err.api_error().unwrap();
-    assert_eq!((details.status, details.attempts, details.retry_after), (422, 1, None));
+    assert_eq!((details.status, err.attempts(), details.retry_after), (422, 1, None));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,21 +281,21 @@ type IsVariant = fn(&Error) -> bool;
 
 /// status, its variant, retryable, may have been processed.
 const STATUSES: &[(u16, IsVariant, bool, bool)] = &[
-    (401, |e| matches!(e, Error::Authentication(_)), false, false),
-    (403, |e| matches!(e, Error::NotAllowed(_)), false, false),
-    (404, |e| matches!(e, Error::NotFound(_)), false, false),
-    (409, |e| matches!(e, Error::Conflict(_)), false, false),
-    (422, |e| matches!(e, Error::Validation(_)), false, false),
-    (429, |e| matches!(e, Error::TooManyRequests(_)), true, false),
-    (500, |e| matches!(e, Error::Server(_)), true, true),
-    (501, |e| matches!(e, Error::Server(_)), false, true),
-    (502, |e| matches!(e, Error::Server(_)), true, true),
-    (503, |e| matches!(e, Error::Server(_)), true, true),
-    (418, |e| matches!(e, Error::UnexpectedStatus(_)), false, false),
+    (401, |e| matches!(e.kind(), ErrorKind::Authentication(_)), false, false),
+    (403, |e| matches!(e.kind(), ErrorKind::NotAllowed(_)), false, false),
+    (404, |e| matches!(e.kind(), ErrorKind::NotFound(_)), false, false),
+    (409, |e| matches!(e.kind(), ErrorKind::Conflict(_)), false, false),
+    (422, |e| matches!(e.kind(), ErrorKind::Validation(_)), false, false),
+    (429, |e| matches!(e.kind(), ErrorKind::TooManyRequests(_)), true, false),
+    (500, |e| matches!(e.kind(), ErrorKind::Server(_)), true, true),
+    (501, |e| matches!(e.kind(), ErrorKind::Server(_)), false, true),
+    (502, |e| matches!(e.kind(), ErrorKind::Server(_)), true, true),
+    (503, |e| matches!(e.kind(), ErrorKind::Server(_)), true, true),
+    (418, |e| matches!(e.kind(), ErrorKind::UnexpectedStatus(_)), false, false),
     // A success status the operation does not expect (`POST /payments` answers 201 or 202).
-    (200, |e| matches!(e, Error::UnexpectedStatus(_)), false, true),
-    (204, |e| matches!(e, Error::UnexpectedStatus(_)), false, true),
-    (302, |e| matches!(e, Error::UnexpectedStatus(_)), false, true),
+    (200, |e| matches!(e.kind(), ErrorKind::UnexpectedStatus(_)), false, true),
+    (204, |e| matches!(e.kind(), ErrorKind::UnexpectedStatus(_)), false, true),
+    (302, |e| matches!(e.kind(), ErrorKind::UnexpectedStatus(_)), false, true),
 ];
 
 #[test]
@@ -341,7 +341,7 @@ fn retry_after_is_read_from_429_and_503() {
         assert!(err.is_retryable(), "{status}");
     }
     let err = requested(HttpResponse::new(429, Vec::new()).with_header("Retry-After", "3")).unwrap_err();
-    assert!(matches!(err, Error::TooManyRequests(_)));
+    assert!(matches!(err.kind(), ErrorKind::TooManyRequests(_)));
     assert!(err.to_string().contains("retry after 3s"), "{err}");
 }
 
@@ -366,7 +366,7 @@ fn unexpected_success_statuses_are_errors_for_every_operation() {
     ];
     for (name, status, result) in cases {
         let err = result.unwrap_err();
-        assert!(matches!(err, Error::UnexpectedStatus(_)), "{name}: {err:?}");
+        assert!(matches!(err.kind(), ErrorKind::UnexpectedStatus(_)), "{name}: {err:?}");
         assert_eq!(err.http_status(), Some(status), "{name}");
         assert!(err.may_have_been_processed(), "{name}");
     }
@@ -377,7 +377,7 @@ fn hostile_error_bodies_still_give_the_status() {
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     for body in [deep.into_bytes(), vec![0xff, 0xfe, 0x00], b"{\"error_type\": ".to_vec(), b"[1,2]".to_vec()] {
         let err = requested(HttpResponse::new(500, body).with_header("Cko-Request-Id", "r")).unwrap_err();
-        assert!(matches!(err, Error::Server(_)), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::Server(_)), "{err:?}");
         assert_eq!((err.http_status(), err.request_id(), err.error_type()), (Some(500), Some("r"), None));
     }
     // Wrong-typed fields in an error body are skipped, not fatal.
@@ -840,7 +840,7 @@ fn undecodable_bodies_are_typed_decode_errors() {
             timed(HttpResponse::new(status, body), Duration::from_millis(9)).with_header("Cko-Request-Id", "req_dec");
         let err = parse(response).unwrap_err();
         assert_eq!(decode_kind(&err), Some(kind), "{name}: {err:?}");
-        let Error::Decode(details) = &err else { unreachable!() };
+        let ErrorKind::Decode(details) = err.kind() else { unreachable!() };
         assert_eq!((details.status, details.request_id.as_deref()), (status, Some("req_dec")), "{name}");
         assert_eq!(details.elapsed, Some(Duration::from_millis(9)), "{name}");
         assert_eq!((err.http_status(), err.request_id(), err.attempts()), (Some(status), Some("req_dec"), 1), "{name}");

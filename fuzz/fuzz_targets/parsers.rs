@@ -66,7 +66,7 @@ fn check<O: Operation>(op: &O, response: &HttpResponse) -> Option<O::Output> {
             check_error(&error);
             assert_eq!(error.http_status(), Some(response.status));
             if expected && response.body.iter().all(u8::is_ascii_whitespace) {
-                assert!(matches!(&error, Error::Decode(d) if d.kind == DecodeErrorKind::Empty), "{error:?}");
+                assert!(matches!(error.kind(), ErrorKind::Decode(d) if d.kind == DecodeErrorKind::Empty), "{error:?}");
             }
             None
         }

@@ -78,7 +78,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
-use checkout_sdk_core::transport::{Headers, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind};
+use checkout_sdk_core::transport::{
+    Headers, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
