@@ -1,11 +1,14 @@
 //! The fields of a failed call: what the original SDK's `CheckoutSdkError` printed
-//! (`http_status error_type elapsed request_id`), plus error codes and predicates.
+//! (`http_status error_type elapsed request_id`), plus error codes and predicates; and the
+//! recovery from a payment whose outcome is unknown: send the same request again with the key
+//! the error hands back.
 
 mod support;
 
 use checkout_sdk::prelude::*;
+use checkout_sdk_fake::simulator::Fault;
 use serde_json::json;
-use support::run;
+use support::{run, visa};
 
 fn main() -> std::process::ExitCode {
     run(|ex| async move {
@@ -41,6 +44,38 @@ fn main() -> std::process::ExitCode {
                 e.may_have_been_processed(),
                 e.is_invalid_input()
             );
+        }
+
+        // A payment whose every attempt reached the server but lost its answer (the local
+        // sandbox drops the connection after processing, three times in a row).
+        let Some(sim) = ex.simulator() else {
+            println!("(the recovery demo needs the local sandbox's fault injection)");
+            return Ok(());
+        };
+        for _ in 0..3 {
+            sim.inject_next(Fault::DropAfterProcessing);
+        }
+        let request = PaymentRequest::builder(visa(), 2500, Currency::EUR).reference("ORD-RECOVER").build()?;
+        let err = match payments.request(request.clone()).await {
+            Ok(payment) => {
+                println!("unexpected success: {}", payment.id);
+                return Ok(());
+            }
+            Err(err) => err,
+        };
+        println!("{err}");
+        println!("  may_have_been_processed={} attempts={}", err.may_have_been_processed(), err.attempts());
+        // The documented recovery: never a new payment while one may exist; the same request,
+        // with the same key, returns the first payment instead of charging again.
+        if err.may_have_been_processed() {
+            if let Some(key) = err.idempotency_key() {
+                let mut again = request;
+                again.idempotency_key = Some(key.clone());
+                let payment = payments.request(again).await?;
+                let replayed = payment.http().headers.get("cko-idempotent-replay") == Some("true");
+                println!("recovered with key {key}: {} (replayed {replayed})", payment.id);
+                println!("payments with reference ORD-RECOVER: {}", sim.payments_with_reference("ORD-RECOVER"));
+            }
         }
         Ok(())
     })

@@ -458,3 +458,99 @@ fn clients_share_their_configuration_and_transport_when_cloned() {
     let debug = format!("{client:?}");
     assert!(!debug.contains("fde517a8"), "{debug}");
 }
+
+// Regression tests for issue 9's findings 3, 4 and 5, each named after what it pins.
+
+#[test]
+fn a_retry_after_above_the_cap_ends_retries_with_an_error_that_says_when_to_come_back() {
+    let transport = ScriptedTransport::with([Ok(status(503).with_header("Retry-After", "120")), Ok(created())]);
+    let sleeper = RecordingSleeper::new();
+    let err = request_payment(&retrying(&transport, &sleeper, steady())).unwrap_err();
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(120)));
+    assert!(err.to_string().contains("retry after 120s"), "{err}");
+    assert!(err.idempotency_key().is_some(), "come back with the same key");
+    assert_eq!((transport.sent(), sleeper.sleeps().len()), (1, 0));
+}
+
+#[test]
+fn an_http_date_retry_after_is_measured_against_the_date_header() {
+    let asks_for_3s = status(503)
+        .with_header("Date", "Wed, 21 Oct 2026 07:28:00 GMT")
+        .with_header("Retry-After", "Wed, 21 Oct 2026 07:28:03 GMT");
+    let transport = ScriptedTransport::with([Ok(asks_for_3s), Ok(created())]);
+    let sleeper = RecordingSleeper::new();
+    request_payment(&retrying(&transport, &sleeper, steady())).unwrap();
+    assert_eq!(sleeper.sleeps(), [Duration::from_secs(3)]);
+
+    // A date beyond the cap ends the retries like the seconds form does.
+    let asks_for_a_day = status(429)
+        .with_header("Date", "Wed, 21 Oct 2026 07:28:00 GMT")
+        .with_header("Retry-After", "Thu, 22 Oct 2026 07:28:00 GMT");
+    let transport = ScriptedTransport::with([Ok(asks_for_a_day)]);
+    let err = request_payment(&retrying(&transport, &RecordingSleeper::new(), steady())).unwrap_err();
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(86_400)));
+}
+
+#[test]
+fn a_429_on_a_keyed_request_waits_for_the_request_in_progress() {
+    // The API answers 429 while a request with the same key is still being processed: a retry
+    // 250 ms later would only meet another 429.
+    let transport = ScriptedTransport::with([Ok(status(429)), Ok(created())]);
+    let sleeper = RecordingSleeper::new();
+    request_payment(&retrying(&transport, &sleeper, steady())).unwrap();
+    assert_eq!(sleeper.sleeps(), [Duration::from_secs(2)]);
+    // A GET has no key: its 429 is plain rate limiting and gets the normal backoff.
+    let transport = ScriptedTransport::with([Ok(status(429)), Ok(fixture_response(200, "payment_200_get.json"))]);
+    let sleeper = RecordingSleeper::new();
+    block_on(retrying(&transport, &sleeper, steady()).payments().get(PAYMENT_ID)).unwrap();
+    assert_eq!(sleeper.sleeps(), [Duration::from_millis(250)]);
+}
+
+#[test]
+fn a_policy_with_nan_jitter_and_huge_backoffs_retries_without_panicking() {
+    let wild = RetryPolicy::default()
+        .with_jitter(f32::NAN)
+        .with_backoff(Duration::MAX, Duration::MAX)
+        .with_in_progress_backoff(Duration::MAX)
+        .with_total_budget(None);
+    let transport = ScriptedTransport::with([Ok(status(503)), Ok(created())]);
+    let sleeper = RecordingSleeper::new();
+    request_payment(&retrying(&transport, &sleeper, wild)).unwrap();
+    assert_eq!(sleeper.sleeps(), [Duration::MAX]);
+}
+
+#[test]
+fn a_post_without_a_key_or_a_random_source_is_refused_before_sending() {
+    use checkout_sdk_core::call::Call;
+    use checkout_sdk_core::operation::{GetPayment, RequestPayment};
+    // What a no_std client without a random source does with a POST that names no key.
+    let op = RequestPayment::new(payment_request());
+    let err = Call::new(&op, &sandbox_config(), &RetryPolicy::default(), None).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::InvalidInput(InvalidInput::IdempotencyKeyRequired)), "{err:?}");
+    assert!(!err.may_have_been_processed() && err.attempts() == 0);
+    // The request's own key is enough, and a GET needs none.
+    let keyed = RequestPayment::new(
+        PaymentRequest::builder(TokenSource::new("tok_ubfj2q76miwundwlk72vxt2i7q"), 100, Currency::USD)
+            .idempotency_key("order-1".parse::<IdempotencyKey>().unwrap())
+            .build()
+            .unwrap(),
+    );
+    let call = Call::new(&keyed, &sandbox_config(), &RetryPolicy::default(), None).unwrap();
+    assert_eq!(call.idempotency_key().map(|k| k.as_str()), Some("order-1"));
+    let get = GetPayment::new(PAYMENT_ID.parse::<checkout_sdk_core::id::PaymentRef>().unwrap());
+    assert!(Call::new(&get, &sandbox_config(), &RetryPolicy::default(), None).unwrap().idempotency_key().is_none());
+}
+
+#[test]
+fn a_call_driven_out_of_order_ends_with_a_typed_error_not_a_panic() {
+    use checkout_sdk_core::call::{Call, Step};
+    use checkout_sdk_core::operation::RequestPayment;
+    let op = RequestPayment::new(payment_request());
+    let key = Some("order-2".parse::<IdempotencyKey>().unwrap());
+    let mut call = Call::new(&op, &sandbox_config(), &RetryPolicy::default(), key).unwrap();
+    // Reporting a response before anything was sent, or a sleep that was never asked for.
+    let Step::Done(Err(err)) = call.slept() else { panic!("expected a typed error") };
+    assert!(matches!(err.kind(), ErrorKind::InvalidInput(InvalidInput::CallOrder(_))), "{err:?}");
+    let Step::Done(Err(err)) = call.received(Ok(created())) else { panic!("expected a typed error") };
+    assert!(matches!(err.kind(), ErrorKind::InvalidInput(InvalidInput::CallOrder(_))), "{err:?}");
+}

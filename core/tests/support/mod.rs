@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
+use checkout_sdk_core::blocking::{BlockingSleeper, BlockingTransport};
 use checkout_sdk_core::config::{Config, Environment, SecretKey};
 use checkout_sdk_core::currency::Currency;
 use checkout_sdk_core::request::{Customer, PaymentRequest};
@@ -169,13 +170,25 @@ impl ScriptedTransport {
     }
 }
 
-#[async_trait::async_trait]
-impl HttpTransport for ScriptedTransport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+impl ScriptedTransport {
+    fn answer(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let mut script = self.lock();
         let n = script.requests.len() + 1;
         script.requests.push(request);
         script.replies.pop_front().unwrap_or_else(|| panic!("no scripted reply for request #{n}"))
+    }
+}
+
+#[async_trait::async_trait]
+impl HttpTransport for ScriptedTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.answer(request)
+    }
+}
+
+impl BlockingTransport for ScriptedTransport {
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.answer(request)
     }
 }
 
@@ -200,6 +213,12 @@ impl RecordingSleeper {
 #[async_trait::async_trait]
 impl Sleeper for RecordingSleeper {
     async fn sleep(&self, duration: Duration) {
+        self.sleeps.lock().unwrap_or_else(|p| p.into_inner()).push(duration);
+    }
+}
+
+impl BlockingSleeper for RecordingSleeper {
+    fn sleep(&self, duration: Duration) {
         self.sleeps.lock().unwrap_or_else(|p| p.into_inner()).push(duration);
     }
 }
