@@ -260,6 +260,13 @@ impl IdempotencyKey {
         IdempotencyKey(s)
     }
 
+    /// A fresh random key from the OS-seeded source: fix one before a call you may cancel, so
+    /// you can retry it with the same key.
+    #[cfg(feature = "std")]
+    pub fn random() -> Self {
+        Self::generate(&crate::transport::StdRandomness::new())
+    }
+
     /// The key as a string.
     pub fn as_str(&self) -> &str {
         &self.0
