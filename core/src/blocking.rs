@@ -38,17 +38,20 @@
 //! ```
 
 use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::sync::Arc;
 use core::fmt;
 use core::time::Duration;
 
 use crate::call::{self, Call, Step};
 use crate::config::Config;
-use crate::error::Error;
+use crate::error::{Error, InvalidInput};
+use crate::oauth::{RequestAccessToken, SharedToken};
 use crate::operation::Operation;
 use crate::payments::{Driver, Payments};
 use crate::response::Response;
 use crate::retry::RetryPolicy;
-use crate::transport::{HttpRequest, HttpResponse, Randomness, TransportError};
+use crate::transport::{Clock, HttpRequest, HttpResponse, Randomness, TransportError};
 
 /// Sends one HTTP request and blocks until its whole response has arrived.
 ///
@@ -108,10 +111,14 @@ impl BlockingSleeper for ThreadSleeper {
 /// # Errors
 ///
 /// The call's [`Error`], after the retries its policy allows.
+///
+/// `authorize` answers a [`Step::Authorize`] (OAuth credentials) with the `Authorization` value
+/// of a fresh access token, given the value the API just refused, if any.
 pub fn drive<O: Operation + ?Sized>(
     mut call: Call<'_, O>,
     transport: &(impl BlockingTransport + ?Sized),
     sleeper: &(impl BlockingSleeper + ?Sized),
+    mut authorize: impl FnMut(Option<&str>) -> Result<String, Error>,
 ) -> Result<Response<O::Data>, Error> {
     let mut step = call.start();
     loop {
@@ -121,6 +128,10 @@ pub fn drive<O: Operation + ?Sized>(
                 sleeper.sleep(wait);
                 call.slept()
             }
+            Step::Authorize(why) => match authorize(why.refused()) {
+                Ok(authorization) => call.authorized(&authorization),
+                Err(error) => call.authorization_failed(error),
+            },
             Step::Done(result) => return result,
         };
     }
@@ -135,6 +146,7 @@ pub struct Client<T, S = NoSleep> {
     sleeper: S,
     random: Option<Box<dyn Randomness>>,
     retry: RetryPolicy,
+    token: SharedToken,
 }
 
 impl<T, S> fmt::Debug for Client<T, S> {
@@ -156,12 +168,13 @@ pub struct ClientBuilder<T, S = NoSleep> {
     can_sleep: bool,
     random: Option<Box<dyn Randomness>>,
     retry: Option<RetryPolicy>,
+    clock: Option<Arc<dyn Clock>>,
 }
 
 impl<T: BlockingTransport> Client<T> {
     /// A builder over `transport`. Without a sleeper the client never retries.
     pub fn builder(config: Config, transport: T) -> ClientBuilder<T> {
-        ClientBuilder { config, transport, sleeper: NoSleep, can_sleep: false, random: None, retry: None }
+        ClientBuilder { config, transport, sleeper: NoSleep, can_sleep: false, random: None, retry: None, clock: None }
     }
 }
 
@@ -175,7 +188,15 @@ impl<T, S> ClientBuilder<T, S> {
             can_sleep: true,
             random: self.random,
             retry: self.retry,
+            clock: self.clock,
         }
+    }
+
+    /// Sets the clock that tells when a cached OAuth token expires (with the `std` feature,
+    /// `std::time::Instant` is the default).
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
     }
 
     /// Sets the random source for generated idempotency keys and jitter (with the `std` feature
@@ -197,7 +218,8 @@ impl<T: BlockingTransport, S: BlockingSleeper> ClientBuilder<T, S> {
     pub fn build(self) -> Client<T, S> {
         let retry = RetryPolicy::in_force(self.retry, self.can_sleep);
         let random = self.random.or_else(|| crate::transport::default_randomness().map(|r| r as Box<dyn Randomness>));
-        Client { config: self.config, transport: self.transport, sleeper: self.sleeper, random, retry }
+        let token = SharedToken::new(self.clock.unwrap_or_else(crate::oauth::default_clock));
+        Client { config: self.config, transport: self.transport, sleeper: self.sleeper, random, retry, token }
     }
 }
 
@@ -229,7 +251,22 @@ impl<T: BlockingTransport, S: BlockingSleeper> Client<T, S> {
             .with_jitter_seed(random.map_or(0, |r| r.next_u64()));
         #[cfg(feature = "tracing")]
         let _entered = call::span(op).entered();
-        drive(call, &self.transport, &self.sleeper)
+        drive(call, &self.transport, &self.sleeper, |refused| self.access_token(refused))
+    }
+
+    /// A fresh OAuth token's `Authorization` value; one exchange at a time per client.
+    fn access_token(&self, refused: Option<&str>) -> Result<String, Error> {
+        let Some(oauth) = self.config.credentials().oauth() else {
+            return Err(InvalidInput::Credentials("the credentials are not OAuth client credentials").into());
+        };
+        self.token.authorization_blocking(refused, || {
+            self.execute(&RequestAccessToken::new(oauth.clone())).map(Response::into_data)
+        })
+    }
+
+    /// How many OAuth access tokens this client has fetched so far.
+    pub fn tokens_fetched(&self) -> u64 {
+        self.token.fetched()
     }
 }
 

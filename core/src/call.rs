@@ -44,6 +44,7 @@
 //!     step = match step {
 //!         Step::Send(request) => call.received(send(request)),
 //!         Step::Sleep(_duration) => call.slept(), // wait `_duration` here, then carry on
+//!         Step::Authorize(_) => unreachable!("a secret key needs no OAuth token"),
 //!         Step::Done(result) => break result?,
 //!     };
 //! };
@@ -53,6 +54,7 @@
 //! # Ok::<(), checkout_sdk_core::Error>(())
 //! ```
 
+use alloc::string::String;
 use core::time::Duration;
 
 use crate::config::Config;
@@ -71,13 +73,37 @@ pub enum Step<T> {
     Send(HttpRequest),
     /// Wait this long, then call [`Call::slept`].
     Sleep(Duration),
+    /// The credentials are OAuth: get a fresh access token (see [`oauth`](crate::oauth)), then
+    /// call [`Call::authorized`] with its `Authorization` value, or [`Call::authorization_failed`].
+    Authorize(Authorize),
     /// The call is over.
     Done(Result<Response<T>, Error>),
+}
+
+/// Why a call needs an access token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Authorize {
+    refused: Option<String>,
+}
+
+impl Authorize {
+    /// The `Authorization` value the API just refused with a 401: do not hand it out again (the
+    /// token was revoked or expired early). `None` before the first attempt.
+    pub fn refused(&self) -> Option<&str> {
+        self.refused.as_deref()
+    }
+}
+
+impl core::fmt::Debug for Authorize {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Authorize").field("refused", &self.refused.as_ref().map(|_| crate::redact::REDACTED)).finish()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Ready,
+    Authorizing,
     Sending { timeout: Option<Duration> },
     Sleeping(Duration),
     Finished,
@@ -96,6 +122,10 @@ pub struct Call<'a, O: Operation + ?Sized> {
     any_processed: bool,
     random: u64,
     state: State,
+    /// The credentials are OAuth: the driver supplies each attempt's token.
+    needs_token: bool,
+    /// The token was refreshed once after a 401; a second 401 ends the call.
+    reauthorized: bool,
 }
 
 impl<'a, O: Operation + ?Sized> Call<'a, O> {
@@ -118,15 +148,18 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
     ) -> Result<Self, Error> {
         let mut request = op.build_request(config)?;
         let key = match request.method {
-            Method::Post => {
+            Method::Post if !op.is_idempotent() => {
                 let key = op.idempotency_key().cloned().or(fallback_key).ok_or(InvalidInput::IdempotencyKeyRequired)?;
                 request.headers.insert(IDEMPOTENCY_KEY_HEADER, key.as_str());
                 Some(key)
             }
             _ => None,
         };
+        let needs_token = config.credentials().oauth().is_some() && !request.headers.contains("authorization");
         Ok(Call {
             op,
+            needs_token,
+            reauthorized: false,
             request: Some(request),
             key,
             policy: policy.clone(),
@@ -167,12 +200,37 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
         self.spent
     }
 
-    /// The first step: send the first attempt.
+    /// The first step: send the first attempt (or, with OAuth credentials, get a token first).
     pub fn start(&mut self) -> Step<O::Data> {
         match self.state {
+            State::Ready if self.needs_token => {
+                self.state = State::Authorizing;
+                Step::Authorize(Authorize { refused: None })
+            }
             State::Ready => self.send_next(),
             _ => self.out_of_order("start() called twice"),
         }
+    }
+
+    /// Feeds back the `Authorization` value (`Bearer <token>`) a [`Step::Authorize`] asked for:
+    /// the next attempt is sent with it.
+    pub fn authorized(&mut self, authorization: &str) -> Step<O::Data> {
+        if self.state != State::Authorizing {
+            return self.out_of_order("authorized() without an authorization in progress");
+        }
+        match self.request.as_mut() {
+            Some(request) => request.headers.insert("Authorization", authorization),
+            None => return self.out_of_order("no request left to send"),
+        }
+        self.send_next()
+    }
+
+    /// Ends the call with `error`: no access token could be obtained. Nothing more is sent.
+    pub fn authorization_failed(&mut self, error: Error) -> Step<O::Data> {
+        if self.state != State::Authorizing {
+            return self.out_of_order("authorization_failed() without an authorization in progress");
+        }
+        self.finish(error.in_token_exchange())
     }
 
     /// Feeds back what the transport made of the last [`Step::Send`].
@@ -195,6 +253,13 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
         };
         self.spent = self.spent.saturating_add(elapsed.unwrap_or_default());
         match outcome {
+            Err(error) if self.needs_token && !self.reauthorized && error.is_authentication() => {
+                // The token was refused (revoked, or expired early): fetch a new one, once.
+                self.reauthorized = true;
+                self.state = State::Authorizing;
+                let refused = self.request.as_ref().and_then(|r| r.headers.get("authorization")).map(String::from);
+                Step::Authorize(Authorize { refused })
+            }
             Ok(response) => {
                 self.state = State::Finished;
                 #[cfg(feature = "tracing")]
@@ -229,9 +294,16 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
         self.send_next()
     }
 
+    /// Attempts that count against the retry policy: a token refresh after a 401 is not a retry.
+    fn retries_used(&self) -> u32 {
+        self.attempt.saturating_sub(u32::from(self.reauthorized))
+    }
+
     fn send_next(&mut self) -> Step<O::Data> {
         self.attempt = self.attempt.saturating_add(1);
-        let last_possible = self.attempt > self.policy.max_retries;
+        // While a refused token may still be replaced, the request must be kept for that attempt.
+        let may_reauthorize = self.needs_token && !self.reauthorized;
+        let last_possible = !may_reauthorize && self.retries_used() > self.policy.max_retries;
         let mut request = match (last_possible, self.request.take()) {
             (true, Some(request)) => request,
             (false, Some(request)) => {
@@ -254,11 +326,11 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
     /// The wait before the next attempt, or `None` to stop with `error`.
     fn wait_after(&mut self, error: &Error) -> Option<Duration> {
         // Every request this machine sends is a GET or a keyed POST: always safe to repeat.
-        if !self.policy.should_retry(error, self.attempt, true) || self.request.is_none() {
+        if !self.policy.should_retry(error, self.retries_used(), true) || self.request.is_none() {
             return None;
         }
         let random = next_random(&mut self.random);
-        let wait = self.policy.wait_before(self.attempt, error, self.key.is_some(), random)?;
+        let wait = self.policy.wait_before(self.retries_used(), error, self.key.is_some(), random)?;
         match self.policy.total_budget {
             // Leave room for the next attempt to do something, not just time out at once.
             Some(budget) if self.spent.saturating_add(wait) >= budget => None,
@@ -285,7 +357,7 @@ impl<'a, O: Operation + ?Sized> Call<'a, O> {
 /// The key a `POST` without its own gets from a client: generated from `random`, when the client
 /// has one (without one, [`Call::new`] refuses the `POST`).
 pub(crate) fn fallback_key<O: Operation + ?Sized>(op: &O, random: Option<&dyn Randomness>) -> Option<IdempotencyKey> {
-    if op.method() != Method::Post || op.idempotency_key().is_some() {
+    if op.method() != Method::Post || op.is_idempotent() || op.idempotency_key().is_some() {
         return None;
     }
     random.map(IdempotencyKey::generate)

@@ -2,17 +2,19 @@
 //! [call machine](crate::call).
 
 use alloc::boxed::Box;
+use alloc::string::String;
 use alloc::sync::Arc;
 use core::fmt;
 
 use crate::call::{self, Call, Step};
 use crate::config::Config;
-use crate::error::Error;
+use crate::error::{Error, InvalidInput};
+use crate::oauth::{RequestAccessToken, SharedToken};
 use crate::operation::Operation;
 use crate::payments::{CallFuture, Driver, Payments};
 use crate::response::Response;
 use crate::retry::RetryPolicy;
-use crate::transport::{HttpTransport, Randomness, Sleeper};
+use crate::transport::{Clock, HttpTransport, Randomness, Sleeper};
 
 /// A Checkout.com API client: cheap to clone (everything is shared).
 ///
@@ -52,6 +54,8 @@ struct Inner {
     sleeper: Option<Arc<dyn Sleeper>>,
     random: Option<Arc<dyn Randomness>>,
     retry: RetryPolicy,
+    /// The OAuth access token, shared by every call of this client and its clones.
+    token: SharedToken,
 }
 
 impl fmt::Debug for Client {
@@ -61,6 +65,7 @@ impl fmt::Debug for Client {
             .field("retry", &self.inner.retry)
             .field("sleeper", &self.inner.sleeper.is_some())
             .field("random", &self.inner.random.is_some())
+            .field("token", &self.inner.token)
             .finish_non_exhaustive()
     }
 }
@@ -73,9 +78,17 @@ pub struct ClientBuilder {
     sleeper: Option<Arc<dyn Sleeper>>,
     random: Option<Arc<dyn Randomness>>,
     retry: Option<RetryPolicy>,
+    clock: Option<Arc<dyn Clock>>,
 }
 
 impl ClientBuilder {
+    /// Sets the clock that tells when a cached OAuth token expires (with the `std` feature,
+    /// `std::time::Instant` is the default).
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
     /// Sets how to wait between retries. With a sleeper, retries default to
     /// [`RetryPolicy::default`]; without one, the client never retries (a policy's total budget
     /// still applies).
@@ -108,6 +121,7 @@ impl ClientBuilder {
                 sleeper: self.sleeper,
                 random,
                 retry,
+                token: SharedToken::new(self.clock.unwrap_or_else(crate::oauth::default_clock)),
             }),
         }
     }
@@ -126,7 +140,7 @@ impl Client {
 
     /// A builder over an already shared transport.
     pub fn builder_shared(config: Config, transport: Arc<dyn HttpTransport>) -> ClientBuilder {
-        ClientBuilder { config, transport, sleeper: None, random: None, retry: None }
+        ClientBuilder { config, transport, sleeper: None, random: None, retry: None, clock: None }
     }
 
     /// The configuration.
@@ -172,6 +186,10 @@ impl Client {
                         }
                         call.slept()
                     }
+                    Step::Authorize(why) => match self.access_token(why.refused()).await {
+                        Ok(authorization) => call.authorized(&authorization),
+                        Err(error) => call.authorization_failed(error),
+                    },
                     Step::Done(result) => return result,
                 }
             }
@@ -183,6 +201,31 @@ impl Client {
         }
         #[cfg(not(feature = "tracing"))]
         drive.await
+    }
+}
+
+impl Client {
+    /// A fresh OAuth token's `Authorization` value, shared by concurrent calls; `refused` is the
+    /// one the API just answered 401 to.
+    ///
+    /// Boxed, because it runs a call of its own (the token exchange) inside a call.
+    fn access_token<'a>(
+        &'a self,
+        refused: Option<&'a str>,
+    ) -> core::pin::Pin<Box<dyn core::future::Future<Output = Result<String, Error>> + Send + 'a>> {
+        Box::pin(async move {
+            let Some(oauth) = self.inner.config.credentials().oauth() else {
+                return Err(InvalidInput::Credentials("the credentials are not OAuth client credentials").into());
+            };
+            let fetch =
+                || async { self.execute(&RequestAccessToken::new(oauth.clone())).await.map(Response::into_data) };
+            self.inner.token.authorization(refused, fetch).await
+        })
+    }
+
+    /// How many OAuth access tokens this client (and its clones) has fetched so far.
+    pub fn tokens_fetched(&self) -> u64 {
+        self.inner.token.fetched()
     }
 }
 

@@ -5,7 +5,9 @@ use alloc::string::{String, ToString};
 use core::fmt;
 use core::str::FromStr;
 
+use crate::credentials::Credentials;
 use crate::error::InvalidInput;
+use crate::id::ProcessingChannelId;
 use crate::redact::redact_secret_keys;
 
 /// The user agent sent with every request.
@@ -245,8 +247,56 @@ pub enum Environment {
     Sandbox,
     /// `https://api.checkout.com/`
     Production,
+    /// The account's own API host, `https://{prefix}.api.sandbox.checkout.com/` or
+    /// `https://{prefix}.api.checkout.com/`: see [`Environment::sandbox_subdomain`].
+    Subdomain(Subdomain),
     /// Any other base URL: a proxy, or a local simulator.
     Custom(BaseUrl),
+}
+
+/// An account's own API host prefix, checked against Checkout.com's rule
+/// (`^(?:pl-)?[a-z0-9]+$`), with the API and access URLs it gives.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Subdomain {
+    prefix: String,
+    production: bool,
+    api: String,
+    token: String,
+}
+
+impl Subdomain {
+    fn new(prefix: &str, production: bool) -> Result<Self, InvalidInput> {
+        let name = prefix.strip_prefix("pl-").unwrap_or(prefix);
+        if name.is_empty() || prefix.len() > 63 || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+            return Err(InvalidInput::BaseUrl(
+                "an account subdomain is lower-case letters and digits, optionally after `pl-` (e.g. `1a2b3c4d`)"
+                    .into(),
+            ));
+        }
+        let host = if production { "checkout.com" } else { "sandbox.checkout.com" };
+        Ok(Subdomain {
+            prefix: prefix.into(),
+            production,
+            api: format!("https://{prefix}.api.{host}/"),
+            token: format!("https://{prefix}.access.{host}/{}", crate::oauth::TOKEN_PATH),
+        })
+    }
+
+    /// The prefix, e.g. `1a2b3c4d`.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// Whether this is a production host.
+    pub fn is_production(&self) -> bool {
+        self.production
+    }
+}
+
+impl fmt::Debug for Subdomain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Subdomain").field("prefix", &self.prefix).field("production", &self.production).finish()
+    }
 }
 
 impl Environment {
@@ -254,19 +304,75 @@ impl Environment {
     pub const SANDBOX_URL: &'static str = "https://api.sandbox.checkout.com/";
     /// The base URL of production.
     pub const PRODUCTION_URL: &'static str = "https://api.checkout.com/";
+    /// The OAuth token URL of the sandbox.
+    pub const SANDBOX_TOKEN_URL: &'static str = "https://access.sandbox.checkout.com/connect/token";
+    /// The OAuth token URL of production.
+    pub const PRODUCTION_TOKEN_URL: &'static str = "https://access.checkout.com/connect/token";
 
     /// The base URL, ending in `/`.
     pub fn base_url(&self) -> &str {
         match self {
             Environment::Sandbox => Self::SANDBOX_URL,
             Environment::Production => Self::PRODUCTION_URL,
+            Environment::Subdomain(sub) => &sub.api,
             Environment::Custom(url) => url.as_str(),
+        }
+    }
+
+    /// Where OAuth client credentials are exchanged for a token: the access host of the
+    /// environment (or of the account's subdomain), or `{base}connect/token` for a custom base
+    /// URL such as the local sandbox.
+    pub fn token_url(&self) -> String {
+        match self {
+            Environment::Sandbox => Self::SANDBOX_TOKEN_URL.into(),
+            Environment::Production => Self::PRODUCTION_TOKEN_URL.into(),
+            Environment::Subdomain(sub) => sub.token.clone(),
+            Environment::Custom(url) => format!("{url}{}", crate::oauth::TOKEN_PATH),
         }
     }
 
     /// A custom base URL, checked.
     pub fn custom(url: &str) -> Result<Self, InvalidInput> {
         BaseUrl::parse(url).map(Environment::Custom)
+    }
+
+    /// The sandbox, through the account's own API host `https://{prefix}.api.sandbox.checkout.com/`.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInput::BaseUrl`] when `prefix` breaks Checkout.com's rule
+    /// (`^(?:pl-)?[a-z0-9]+$`): there is no silent fall-back to the shared host.
+    ///
+    /// ```
+    /// use checkout_sdk_core::config::Environment;
+    ///
+    /// let env = Environment::sandbox_subdomain("1a2b3c4d")?;
+    /// assert_eq!(env.base_url(), "https://1a2b3c4d.api.sandbox.checkout.com/");
+    /// assert_eq!(env.token_url(), "https://1a2b3c4d.access.sandbox.checkout.com/connect/token");
+    /// assert!(Environment::sandbox_subdomain("My-Shop").is_err());
+    /// # Ok::<(), checkout_sdk_core::InvalidInput>(())
+    /// ```
+    pub fn sandbox_subdomain(prefix: &str) -> Result<Self, InvalidInput> {
+        Subdomain::new(prefix, false).map(Environment::Subdomain)
+    }
+
+    /// Production, through the account's own API host `https://{prefix}.api.checkout.com/`.
+    ///
+    /// # Errors
+    ///
+    /// As [`sandbox_subdomain`](Self::sandbox_subdomain).
+    pub fn production_subdomain(prefix: &str) -> Result<Self, InvalidInput> {
+        Subdomain::new(prefix, true).map(Environment::Subdomain)
+    }
+
+    /// Whether this is the sandbox (shared or subdomain); `None` for a custom URL.
+    pub fn is_sandbox(&self) -> Option<bool> {
+        match self {
+            Environment::Sandbox => Some(true),
+            Environment::Production => Some(false),
+            Environment::Subdomain(sub) => Some(!sub.production),
+            Environment::Custom(_) => None,
+        }
     }
 }
 
@@ -289,18 +395,31 @@ impl FromStr for Environment {
     }
 }
 
-/// Everything the operations need to build a request: key, environment and user agent.
+/// Everything the operations need to build a request: credentials, environment, the default
+/// processing channel and the user agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    secret_key: SecretKey,
+    credentials: Credentials,
     environment: Environment,
+    processing_channel: Option<ProcessingChannelId>,
     user_agent: String,
 }
 
 impl Config {
     /// A configuration for `environment` with `secret_key`.
     pub fn new(secret_key: SecretKey, environment: Environment) -> Self {
-        Config { secret_key, environment, user_agent: USER_AGENT.to_string() }
+        Self::with_credentials(secret_key, environment)
+    }
+
+    /// A configuration for `environment` with any [`Credentials`]: a secret key, OAuth client
+    /// credentials, or an access token.
+    pub fn with_credentials(credentials: impl Into<Credentials>, environment: Environment) -> Self {
+        Config {
+            credentials: credentials.into(),
+            environment,
+            processing_channel: None,
+            user_agent: USER_AGENT.to_string(),
+        }
     }
 
     /// A sandbox configuration.
@@ -321,14 +440,36 @@ impl Config {
         self
     }
 
-    /// The secret key.
-    pub fn secret_key(&self) -> &SecretKey {
-        &self.secret_key
+    /// Sets the processing channel sent with every payment (and payout) that does not name one:
+    /// accounts set up the way Checkout.com sets up new accounts refuse payments without one
+    /// (`processing_channel_id_required`).
+    #[must_use]
+    pub fn with_processing_channel(mut self, channel: ProcessingChannelId) -> Self {
+        self.processing_channel = Some(channel);
+        self
+    }
+
+    /// The credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// The secret key, when the credentials are one.
+    pub fn secret_key(&self) -> Option<&SecretKey> {
+        match &self.credentials {
+            Credentials::SecretKey(key) => Some(key),
+            _ => None,
+        }
     }
 
     /// The environment.
     pub fn environment(&self) -> &Environment {
         &self.environment
+    }
+
+    /// The default processing channel, if set.
+    pub fn processing_channel(&self) -> Option<&ProcessingChannelId> {
+        self.processing_channel.as_ref()
     }
 
     /// The user agent, `checkout-sdk-rust/<version>` by default.

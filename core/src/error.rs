@@ -164,6 +164,10 @@ pub enum InvalidInput {
          set one on the request, or give the client a random source"
     )]
     IdempotencyKeyRequired,
+    /// OAuth client credentials or an access token that cannot be sent (the message never
+    /// repeats them).
+    #[error("invalid credentials: {0}")]
+    Credentials(&'static str),
     /// A [`Call`](crate::call::Call) was driven out of order (a driver bug, not a server or
     /// input problem).
     #[error("the call was driven out of order: {0}")]
@@ -273,6 +277,7 @@ struct Inner {
     attempts: u32,
     idempotency_key: Option<IdempotencyKey>,
     may_have_been_processed: bool,
+    token_exchange: bool,
 }
 
 impl fmt::Debug for Error {
@@ -283,12 +288,16 @@ impl fmt::Debug for Error {
             .field("attempts", &i.attempts)
             .field("idempotency_key", &i.idempotency_key)
             .field("may_have_been_processed", &i.may_have_been_processed)
+            .field("token_exchange", &i.token_exchange)
             .finish()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.inner.token_exchange {
+            f.write_str("could not obtain an OAuth access token: ")?;
+        }
         fmt::Display::fmt(&self.inner.kind, f)?;
         if self.inner.attempts > 1 {
             write!(f, " after {} attempts", self.inner.attempts)?;
@@ -330,7 +339,15 @@ impl Error {
     pub fn new(kind: ErrorKind) -> Self {
         let attempts = u32::from(!matches!(kind, ErrorKind::InvalidInput(_)));
         let may_have_been_processed = kind.may_have_been_processed();
-        Error { inner: Box::new(Inner { kind, attempts, idempotency_key: None, may_have_been_processed }) }
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                attempts,
+                idempotency_key: None,
+                may_have_been_processed,
+                token_exchange: false,
+            }),
+        }
     }
 
     /// The error for a transport failure on one attempt.
@@ -362,13 +379,24 @@ impl Error {
     }
 
     /// Records what the whole call did: how many attempts, the key every attempt carried, and
-    /// whether any attempt may have been processed (sticky: an earlier attempt's `true` stays).
+    /// whether any of its attempts may have been processed.
     pub(crate) fn with_call(mut self, attempts: u32, key: Option<IdempotencyKey>, any_processed: bool) -> Self {
         let inner = &mut *self.inner;
         inner.attempts = attempts;
         inner.idempotency_key = key;
-        inner.may_have_been_processed |= any_processed;
+        inner.may_have_been_processed = any_processed;
         self
+    }
+
+    /// Marks an error of the OAuth token exchange that stopped a call before it was sent.
+    pub(crate) fn in_token_exchange(mut self) -> Self {
+        self.inner.token_exchange = true;
+        self
+    }
+
+    /// Whether the call failed while obtaining an OAuth access token (before it was sent).
+    pub fn is_token_exchange(&self) -> bool {
+        self.inner.token_exchange
     }
 
     /// What went wrong, in detail.

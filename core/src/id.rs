@@ -141,6 +141,11 @@ typed_id!(
     /// A customer id, `cus_...`.
     CustomerId, "cus_", "customer id"
 );
+typed_id!(
+    /// A processing channel id, `pc_...`: where a payment is processed (required on accounts
+    /// set up the way Checkout.com sets up new accounts).
+    ProcessingChannelId, "pc_", "processing channel id"
+);
 
 /// What a payment can be looked up by: its payment id or a session id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

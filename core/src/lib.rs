@@ -94,6 +94,7 @@ pub mod blocking;
 pub mod call;
 pub mod client;
 pub mod config;
+pub mod credentials;
 pub mod currency;
 pub mod error;
 #[cfg(feature = "http")]
@@ -101,6 +102,7 @@ pub mod http_compat;
 pub mod id;
 mod lenient;
 pub mod link;
+pub mod oauth;
 pub mod operation;
 pub mod outcome;
 pub mod payment;
@@ -123,9 +125,12 @@ pub mod prelude {
     pub use crate::action::{ActionAccepted, ActionType, PaymentAction};
     pub use crate::client::Client;
     pub use crate::config::{Config, Environment, SecretKey};
+    pub use crate::credentials::{Credentials, OAuthCredentials};
     pub use crate::currency::Currency;
     pub use crate::error::{Error, ErrorKind, InvalidInput};
-    pub use crate::id::{ActionId, CustomerId, IdempotencyKey, PaymentId, PaymentRef, SessionId, SourceId};
+    pub use crate::id::{
+        ActionId, CustomerId, IdempotencyKey, PaymentId, PaymentRef, ProcessingChannelId, SessionId, SourceId,
+    };
     pub use crate::link::Link;
     pub use crate::outcome::{Outcome, ResponseCode, ResponseCodeFamily};
     pub use crate::payment::{Payment, PaymentStatus};

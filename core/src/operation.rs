@@ -34,7 +34,7 @@ use serde_json::Value;
 use crate::action::{ActionAccepted, PaymentAction};
 use crate::config::Config;
 use crate::error::{ApiError, DecodeError, DecodeErrorKind, Error, InvalidInput};
-use crate::id::{IdempotencyKey, PaymentId, PaymentRef};
+use crate::id::{IdempotencyKey, PaymentId, PaymentRef, ProcessingChannelId};
 use crate::payment::Payment;
 use crate::request::{ActionRequest, PaymentRequest, VoidRequest};
 use crate::response::{HttpInfo, Response};
@@ -55,9 +55,16 @@ pub trait Operation {
     /// The path relative to the base URL, without a leading `/` (e.g. `payments/pay_x/captures`).
     fn path(&self) -> String;
 
-    /// The JSON body, for `POST`s.
-    fn body(&self) -> Result<Option<Vec<u8>>, Error> {
+    /// The JSON body, for `POST`s (the configuration supplies defaults such as the processing
+    /// channel).
+    fn body(&self, _config: &Config) -> Result<Option<Vec<u8>>, Error> {
         Ok(None)
+    }
+
+    /// Whether repeating the request is harmless without an idempotency key (`GET`s, and the
+    /// OAuth token exchange). Every other request is sent with a key.
+    fn is_idempotent(&self) -> bool {
+        self.method() == Method::Get
     }
 
     /// The idempotency key the caller chose, if any.
@@ -83,10 +90,13 @@ pub trait Operation {
         }
         // Distinct names on a fresh list: append, no need to search for earlier values.
         let mut headers = Headers::with_capacity(6);
-        headers.append("Authorization", config.secret_key().authorization());
+        // OAuth tokens change over time: the call machine adds them before each attempt.
+        if let Some(authorization) = config.credentials().static_authorization() {
+            headers.append("Authorization", authorization);
+        }
         headers.append("User-Agent", config.user_agent());
         headers.append("Accept", "application/json");
-        let body = self.body()?;
+        let body = self.body(config)?;
         if body.is_some() {
             headers.append("Content-Type", "application/json");
         }
@@ -173,6 +183,15 @@ fn json_body<T: Serialize>(value: &T) -> Result<Option<Vec<u8>>, Error> {
         .map_err(|e| InvalidInput::Request(format!("cannot serialise the request: {e}")).into())
 }
 
+/// A request body with the configuration's default processing channel added, for requests that
+/// name none.
+#[derive(Serialize)]
+struct WithProcessingChannel<'a, T: Serialize> {
+    #[serde(flatten)]
+    request: &'a T,
+    processing_channel_id: &'a ProcessingChannelId,
+}
+
 /// `POST /payments`: request a payment. `201` processed (approved or declined) or `202` pending.
 #[derive(Debug, Clone)]
 pub struct RequestPayment {
@@ -194,8 +213,13 @@ impl Operation for RequestPayment {
     fn path(&self) -> String {
         "payments".into()
     }
-    fn body(&self) -> Result<Option<Vec<u8>>, Error> {
-        json_body(&self.request)
+    fn body(&self, config: &Config) -> Result<Option<Vec<u8>>, Error> {
+        match (config.processing_channel(), &self.request.processing_channel_id) {
+            (Some(channel), None) => {
+                json_body(&WithProcessingChannel { request: &self.request, processing_channel_id: channel })
+            }
+            _ => json_body(&self.request),
+        }
     }
     fn idempotency_key(&self) -> Option<&IdempotencyKey> {
         self.request.idempotency_key.as_ref()
@@ -316,7 +340,7 @@ macro_rules! action_operation {
                 };
                 format!("payments/{}/{segment}", self.0.id)
             }
-            fn body(&self) -> Result<Option<Vec<u8>>, Error> {
+            fn body(&self, _config: &Config) -> Result<Option<Vec<u8>>, Error> {
                 json_body(&self.0.request)
             }
             fn idempotency_key(&self) -> Option<&IdempotencyKey> {
@@ -356,7 +380,7 @@ impl Operation for VoidPayment {
     fn path(&self) -> String {
         format!("payments/{}/voids", self.id)
     }
-    fn body(&self) -> Result<Option<Vec<u8>>, Error> {
+    fn body(&self, _config: &Config) -> Result<Option<Vec<u8>>, Error> {
         json_body(&self.request)
     }
     fn idempotency_key(&self) -> Option<&IdempotencyKey> {

@@ -85,6 +85,17 @@ impl<T> Response<T> {
         &self.data
     }
 
+    /// The same response with its typed data turned into something else.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            data: f(self.data),
+            body: self.body,
+            http: self.http,
+            links: self.links,
+            idempotency_key: self.idempotency_key,
+        }
+    }
+
     /// The typed data, without the body and metadata.
     pub fn into_data(self) -> T {
         self.data

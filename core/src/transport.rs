@@ -343,6 +343,40 @@ pub trait Sleeper: Send + Sync {
     async fn sleep(&self, duration: Duration);
 }
 
+/// A monotonic clock: how the clients tell when a cached OAuth token expires (the core has no
+/// clock of its own).
+pub trait Clock: Send + Sync {
+    /// The time since an arbitrary, fixed origin; never goes backwards.
+    fn now(&self) -> Duration;
+}
+
+/// `std::time::Instant`, measured from when the clock was made.
+#[cfg(feature = "std")]
+#[derive(Debug, Clone, Copy)]
+pub struct StdClock(std::time::Instant);
+
+#[cfg(feature = "std")]
+impl StdClock {
+    /// A clock starting now.
+    pub fn new() -> Self {
+        StdClock(std::time::Instant::now())
+    }
+}
+
+#[cfg(feature = "std")]
+impl Default for StdClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(feature = "std")]
+impl Clock for StdClock {
+    fn now(&self) -> Duration {
+        self.0.elapsed()
+    }
+}
+
 /// A source of random numbers for idempotency keys and retry jitter.
 pub trait Randomness: Send + Sync {
     /// A uniformly random `u64`.
