@@ -141,6 +141,11 @@ typed_id!(
     /// A customer id, `cus_...`.
     CustomerId, "cus_", "customer id"
 );
+typed_id!(
+    /// A webhook event id, `evt_...`: the same on every delivery of one event, so the key to
+    /// deduplicate deliveries on.
+    EventId, "evt_", "event id"
+);
 
 /// What a payment can be looked up by: its payment id or a session id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

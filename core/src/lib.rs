@@ -74,6 +74,8 @@
 //! - `http`: conversions to and from the `http` crate's types.
 //! - `tracing`: one span per attempt (method, path, attempt, status, request id); never
 //!   headers or bodies.
+//! - `webhooks` (default): [`webhook`], verify `Cko-Signature` (HMAC-SHA256) and read typed
+//!   webhook events. Leave it out of a firmware build that receives no webhooks.
 //!
 //! ## Secrets and card data
 //!
@@ -108,6 +110,8 @@ pub mod response;
 pub mod retry;
 pub mod source;
 pub mod transport;
+#[cfg(feature = "webhooks")]
+pub mod webhook;
 
 pub use client::{Client, ClientBuilder, Payments};
 pub use config::{Config, Environment, SecretKey};
@@ -130,4 +134,9 @@ pub mod prelude {
     pub use crate::response::Response;
     pub use crate::retry::RetryPolicy;
     pub use crate::source::{AlternativeSource, CardSource, CustomerSource, IdSource, PaymentSource, TokenSource};
+    #[cfg(feature = "webhooks")]
+    pub use crate::{
+        id::EventId,
+        webhook::{EventType, SignatureKey, WebhookAuthorization, WebhookError, WebhookEvent, WebhookReceiver},
+    };
 }
