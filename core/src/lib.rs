@@ -74,7 +74,7 @@
 //! - `http`: conversions to and from the `http` crate's types.
 //! - `tracing`: one span per attempt (method, path, attempt, status, request id); never
 //!   headers or bodies.
-//! - `webhooks` (default): [`webhook`], verify `Cko-Signature` (HMAC-SHA256) and read typed
+//! - `webhooks` (default): the `webhook` module, verify `Cko-Signature` (HMAC-SHA256) and read typed
 //!   webhook events. Leave it out of a firmware build that receives no webhooks.
 //!
 //! ## Secrets and card data

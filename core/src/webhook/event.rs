@@ -152,7 +152,8 @@ impl Serialize for EventType {
 
 impl<'de> Deserialize<'de> for EventType {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let name = crate::lenient::opt_string(d)?.ok_or_else(|| serde::de::Error::custom("an event type must be a string"))?;
+        let name =
+            crate::lenient::opt_string(d)?.ok_or_else(|| serde::de::Error::custom("an event type must be a string"))?;
         Ok(EventType::parse(&name))
     }
 }
@@ -232,7 +233,8 @@ impl WebhookEvent {
     /// Parses an owned body without verifying it (see [`WebhookEvent::parse`]).
     pub fn from_body(body: Vec<u8>) -> Result<Self, WebhookError> {
         // The parser's own messages can quote the input, so only fixed reasons leave this function.
-        let json: Value = serde_json::from_slice(&body).map_err(|_| WebhookError::NotAnEvent("the body is not JSON"))?;
+        let json: Value =
+            serde_json::from_slice(&body).map_err(|_| WebhookError::NotAnEvent("the body is not JSON"))?;
         if !json.is_object() {
             return Err(WebhookError::NotAnEvent("the body is not a JSON object"));
         }

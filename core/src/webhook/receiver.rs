@@ -207,7 +207,10 @@ mod tests {
         );
         assert_eq!(r.receive_pairs(signed(b"{}"), BODY), Err(WebhookError::SignatureMismatch));
         let small = receiver().with_max_body_size(10);
-        assert_eq!(small.receive_pairs(signed(BODY), BODY), Err(WebhookError::BodyTooLarge { size: BODY.len(), limit: 10 }));
+        assert_eq!(
+            small.receive_pairs(signed(BODY), BODY),
+            Err(WebhookError::BodyTooLarge { size: BODY.len(), limit: 10 })
+        );
         let not_event = br#"{"hello": "world"}"#;
         assert_eq!(r.receive_pairs(signed(not_event), not_event), Err(WebhookError::NotAnEvent("no string `id`")));
     }

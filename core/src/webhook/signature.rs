@@ -173,7 +173,10 @@ mod tests {
         let sig = key.sign(b"body");
         assert!(key.verify(b"body", sig.to_ascii_uppercase()).is_ok());
         assert!(key.verify(b"body", alloc::format!(" \t{sig} ")).is_ok());
-        assert_eq!(key.verify(b"body", &sig[1..]), Err(WebhookError::MalformedSignature("expected 64 hexadecimal digits")));
+        assert_eq!(
+            key.verify(b"body", &sig[1..]),
+            Err(WebhookError::MalformedSignature("expected 64 hexadecimal digits"))
+        );
         assert_eq!(
             key.verify(b"body", alloc::format!("sha256={sig}")),
             Err(WebhookError::MalformedSignature("expected 64 hexadecimal digits"))
