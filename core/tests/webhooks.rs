@@ -207,6 +207,22 @@ fn unknown_event_types_are_kept_with_their_json() {
 }
 
 #[test]
+fn http_header_maps_are_accepted_as_they_are() {
+    let key = SignatureKey::new(CKO_TEST_KEY).unwrap();
+    let receiver =
+        WebhookReceiver::new(key.clone()).with_authorization(WebhookAuthorization::new("configured-value").unwrap());
+    let body = br#"{"id": "evt_1", "type": "payment_voided"}"#;
+    let mut headers = http::HeaderMap::new();
+    headers.insert("cko-signature", key.sign(body).parse().unwrap());
+    headers.insert(http::header::AUTHORIZATION, "configured-value".parse().unwrap());
+    let event = receiver.receive_pairs(&headers, body).unwrap();
+    assert_eq!(event.event_type(), &EventType::PaymentVoided);
+    // A header value that is not UTF-8 is read as bytes and refused as malformed, not a panic.
+    headers.insert("cko-signature", http::HeaderValue::from_bytes(b"\xff\xfe").unwrap());
+    assert!(matches!(receiver.receive_pairs(&headers, body), Err(WebhookError::MalformedSignature(_))));
+}
+
+#[test]
 fn the_default_size_limit_is_one_mebibyte() {
     let key = SignatureKey::new(CKO_TEST_KEY).unwrap();
     let receiver = WebhookReceiver::new(key.clone());
