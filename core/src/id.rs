@@ -146,6 +146,11 @@ typed_id!(
     /// set up the way Checkout.com sets up new accounts).
     ProcessingChannelId, "pc_", "processing channel id"
 );
+typed_id!(
+    /// A webhook event id, `evt_...`: the same on every delivery of one event, so the key to
+    /// deduplicate deliveries on.
+    EventId, "evt_", "event id"
+);
 
 /// What a payment can be looked up by: its payment id or a session id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -74,6 +74,8 @@
 //! - `http`: conversions to and from the `http` crate's types.
 //! - `tracing`: one span per attempt (method, path, attempt, status, request id); never
 //!   headers or bodies.
+//! - `webhooks` (default): the `webhook` module, verify `Cko-Signature` (HMAC-SHA256) and read typed
+//!   webhook events. Leave it out of a firmware build that receives no webhooks.
 //!
 //! ## Secrets and card data
 //!
@@ -114,6 +116,8 @@ pub mod retry;
 pub mod retry_after;
 pub mod source;
 pub mod transport;
+#[cfg(feature = "webhooks")]
+pub mod webhook;
 
 pub use client::{Client, ClientBuilder};
 pub use config::{Config, Environment, SecretKey};
@@ -141,4 +145,9 @@ pub mod prelude {
     pub use crate::response::Response;
     pub use crate::retry::RetryPolicy;
     pub use crate::source::{AlternativeSource, CardSource, CustomerSource, IdSource, PaymentSource, TokenSource};
+    #[cfg(feature = "webhooks")]
+    pub use crate::{
+        id::EventId,
+        webhook::{EventType, SignatureKey, WebhookAuthorization, WebhookError, WebhookEvent, WebhookReceiver},
+    };
 }
