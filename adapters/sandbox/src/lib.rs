@@ -1,12 +1,12 @@
 //! # checkout-sdk-sandbox
 //!
-//! The Checkout.com sandbox simulator from `checkout-sdk-fake`, served over real HTTP/1.1 with
+//! The Checkout.com sandbox simulator (`checkout-sdk-simulator`), served over real HTTP/1.1 with
 //! hyper. Point any HTTP client at it — this SDK with `CKO_BASE_URL`, or another language's
 //! official SDK configured with a custom base URL — and it answers like
 //! `https://api.sandbox.checkout.com`: same paths, headers, JSON bodies and status codes.
 //!
 //! What it is **not**: a production server, or a complete model of Checkout.com. It models
-//! the Payments API rules listed in `checkout-sdk-fake`'s README, keeps everything in memory and
+//! the Payments API rules listed in `checkout-sdk-simulator`'s README, keeps everything in memory and
 //! listens on plain HTTP (loopback use only).
 //!
 //! ```
@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use checkout_sdk_core::transport::{Headers, HttpRequest, HttpResponse, Method};
-use checkout_sdk_fake::simulator::Simulator;
+use checkout_sdk_simulator::Simulator;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;

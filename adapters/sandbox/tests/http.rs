@@ -11,9 +11,9 @@ use checkout_sdk_core::operation::Operation;
 use checkout_sdk_core::prelude::*;
 use checkout_sdk_core::retry::RetryPolicy;
 use checkout_sdk_core::transport::HttpTransport;
-use checkout_sdk_fake::simulator::{Fault, Simulator};
 use checkout_sdk_hyper::{HyperTransport, TokioSleeper};
 use checkout_sdk_sandbox::SandboxServer;
+use checkout_sdk_simulator::{Fault, Simulator};
 
 const KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use checkout_sdk_core::transport::{
     Headers, HttpRequest, HttpResponse, HttpTransport, Method, Sleeper, TransportErrorKind,
 };
-use checkout_sdk_fake::simulator::{test_cards, CardDetails, Fault, Faults, RedirectError, Simulator, MAX_BODY_BYTES};
+use checkout_sdk_simulator::{test_cards, CardDetails, Fault, Faults, RedirectError, Simulator, MAX_BODY_BYTES};
 use serde_json::{json, Value};
 
 const BASE: &str = "https://api.sandbox.checkout.com";
