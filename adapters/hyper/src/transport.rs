@@ -194,6 +194,12 @@ where
             return Err(TransportError::not_sent("HyperTransport must be used inside a tokio runtime")
                 .with_elapsed(started.elapsed()));
         }
+        if !runtime_has_timers() {
+            return Err(TransportError::not_sent(
+                "the tokio runtime has no timers: build it with enable_time() or enable_all()",
+            )
+            .with_elapsed(started.elapsed()));
+        }
         match tokio::time::timeout(budget, self.exchange(outgoing)).await {
             Ok(Ok(mut response)) => {
                 response.elapsed = Some(started.elapsed());
@@ -338,6 +344,15 @@ impl fmt::Display for BuildError {
 }
 
 impl StdError for BuildError {}
+
+/// Whether the current tokio runtime has its time driver, which the timeouts and the pool need.
+///
+/// Tokio has no way to ask, and every timer constructor panics without the driver, so this builds
+/// a zero-length sleep under `catch_unwind`. The panic hook still reports that panic (on stderr, by
+/// default); under `panic = "abort"` the process aborts, as it would have on the first timer.
+fn runtime_has_timers() -> bool {
+    std::panic::catch_unwind(|| drop(tokio::time::sleep(Duration::ZERO))).is_ok()
+}
 
 /// Converts the request (with the core's `http` conversion) and checks where it goes; every failure
 /// is `NotSent`.

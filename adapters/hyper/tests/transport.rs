@@ -665,6 +665,17 @@ fn outside_a_runtime_it_errors_instead_of_panicking() {
     assert_eq!(error.kind(), TransportErrorKind::NotSent);
 }
 
+#[test]
+fn a_runtime_without_timers_gives_not_sent() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+    let transport = HyperTransport::builder().try_build().unwrap();
+    let sent = runtime.block_on(transport.send(request(Method::Get, "http://127.0.0.1:9/", b"")));
+    let error = sent.unwrap_err();
+    assert_eq!(error.kind(), TransportErrorKind::NotSent, "{error}");
+    assert!(error.message().contains("timers"), "{error}");
+    assert_no_secret(&error);
+}
+
 #[tokio::test(start_paused = true)]
 async fn tokio_sleeper_follows_the_paused_clock() {
     let sleeper = TokioSleeper::new();
