@@ -6,7 +6,7 @@
 mod support;
 
 use checkout_sdk::prelude::*;
-use checkout_sdk_fake::simulator::Fault;
+use checkout_sdk_simulator::Fault;
 use serde_json::json;
 use support::{run, visa};
 

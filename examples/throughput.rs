@@ -48,10 +48,9 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use checkout_sdk::prelude::*;
 use checkout_sdk_core::operation::{Operation, RequestPayment};
-use checkout_sdk_fake::simulator::Simulator;
 use checkout_sdk_hyper::HyperTransport;
+use checkout_sdk_simulator::Simulator;
 use http_body_util::{BodyExt, Full};
-use hyper::header::{HeaderName, HeaderValue, CONTENT_LENGTH};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::sync::oneshot;
@@ -285,22 +284,15 @@ impl RawRequest {
         let placeholder = reference("raw", 0);
         let request = payment_request(placeholder.clone()).map_err(|e| e.to_string())?;
         let built = RequestPayment::new(request).build_request(config).map_err(|e| e.to_string())?;
-        let uri = built.url.parse::<hyper::Uri>().map_err(|e| format!("bad URL {}: {e}", built.url))?;
-        let mut headers = hyper::HeaderMap::new();
-        for (name, value) in built.headers.iter() {
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| format!("header {name}: {e}"))?;
-            let value = HeaderValue::from_str(value).map_err(|e| format!("header {name}: {e}"))?;
-            headers.append(name, value);
-        }
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(built.body.len()));
+        // The same conversion the hyper transport uses (the core's `http` feature).
+        let (parts, body) = hyper::Request::<Vec<u8>>::try_from(built).map_err(|e| e.to_string())?.into_parts();
         let needle = format!("\"{placeholder}\"");
-        let digits_at = built
-            .body
+        let digits_at = body
             .windows(needle.len())
             .position(|w| w == needle.as_bytes())
             .map(|at| at + 1 + placeholder.len() - REFERENCE_DIGITS)
             .ok_or("the reference is not in the body")?;
-        Ok(RawRequest { uri, headers, body: Bytes::from(built.body), digits_at })
+        Ok(RawRequest { uri: parts.uri, headers: parts.headers, body: Bytes::from(body), digits_at })
     }
 
     /// The SDK's bytes with request `i`'s reference digits.

@@ -38,7 +38,7 @@
 //! |---|---|
 //! | a production-ready async client (tokio) | the `hyper` feature (default): [`Client::sandbox`], [`Client::production`], [`Client::from_env`], or [`hyper::HyperTransport`] for timeouts and caps |
 //! | unit tests without a network | the `fake` feature: `fake::recording::FakeTransport` (scripted replies, request assertions, cassettes) |
-//! | realistic end-to-end tests offline | the `fake` feature's `fake::simulator::Simulator` in memory, or the `sandbox` feature's HTTP server |
+//! | realistic end-to-end tests offline | the `simulator` feature's `simulator::Simulator` in memory, or the `sandbox` feature's HTTP server |
 //! | another HTTP stack, or no async at all | implement the one-method `HttpTransport` trait, or drive the sans-IO [`core::operation`]s yourself |
 //!
 //! ## Reliability
@@ -51,7 +51,8 @@
 //! ## Features
 //!
 //! - `hyper` (default): the hyper 1 + hyper-tls transport and tokio sleeper.
-//! - `fake`: the recording fake and the in-memory sandbox simulator.
+//! - `fake`: the recording fake, cassettes and test helpers (and the simulator).
+//! - `simulator`: the in-memory simulator of the Checkout.com sandbox.
 //! - `sandbox`: the simulator served over HTTP (`checkout-sandbox`).
 //!
 //! [Checkout.com Payments API]: https://api-reference.checkout.com/#tag/Payments
@@ -65,6 +66,8 @@ pub use checkout_sdk_fake as fake;
 pub use checkout_sdk_hyper as hyper;
 #[cfg(feature = "sandbox")]
 pub use checkout_sdk_sandbox as sandbox;
+#[cfg(feature = "simulator")]
+pub use checkout_sdk_simulator as simulator;
 
 pub use checkout_sdk_core::{Config, Environment, Error, InvalidInput, SecretKey};
 

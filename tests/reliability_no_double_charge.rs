@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 
 use checkout_sdk::core::retry::RetryPolicy;
 use checkout_sdk::prelude::*;
-use checkout_sdk_fake::simulator::{Fault, Faults, Simulator};
 use checkout_sdk_hyper::HyperTransport;
+use checkout_sdk_simulator::{Fault, Faults, Simulator};
 
 const KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
 /// Logical payment requests; each gets its own reference.

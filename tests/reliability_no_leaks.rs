@@ -29,8 +29,8 @@ use checkout_sdk::core::transport::{
 use checkout_sdk::prelude::*;
 use checkout_sdk_fake::cassette::{Cassette, Recorder, Replayer};
 use checkout_sdk_fake::recording::{FakeTransport, RecordedRequest, Reply};
-use checkout_sdk_fake::simulator::{Fault, Simulator};
 use checkout_sdk_hyper::{HyperTransport, TokioSleeper};
+use checkout_sdk_simulator::{Fault, Simulator};
 use serde_json::{json, Value};
 
 const SBOX_KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";

@@ -25,7 +25,7 @@ use checkout_sdk::core::retry::RetryPolicy;
 use checkout_sdk::core::transport::{HttpTransport, Sleeper};
 use checkout_sdk::prelude::*;
 use checkout_sdk_fake::fault_injection::{AttemptFault, FaultyTransport};
-use checkout_sdk_fake::simulator::Simulator;
+use checkout_sdk_simulator::Simulator;
 use checkout_sdk_hyper::HyperTransport;
 use proptest::prelude::*;
 

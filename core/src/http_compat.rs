@@ -1,74 +1,293 @@
-//! Conversions between the core's request/response types and the `http` crate's (feature
-//! `http`), for transports built on `http`-based stacks.
+//! Conversions between the core's HTTP types and the `http` crate's (feature `http`): the one place
+//! where transports and servers built on `http` (hyper, axum, ...) cross between the two.
+//!
+//! - [`HttpRequest`] ⇄ `http::Request<Vec<u8>>` and [`HttpResponse`] ⇄ `http::Response<Vec<u8>>`
+//!   (map the body with `Request::map` / `Response::map` for another body type);
+//! - [`Headers`] ⇄ [`http::HeaderMap`]: values of [sensitive headers](is_sensitive_header) are
+//!   marked sensitive; values that are not UTF-8 are kept lossily (never dropped);
+//! - [`Method`] ⇄ [`http::Method`] (only `GET` and `POST` exist in the core).
+//!
+//! Errors name the part that failed (a header's name, a status) and never repeat a header value or
+//! a URL, which can carry a secret key.
+//!
+//! ```
+//! use checkout_sdk_core::transport::{Headers, HttpRequest, HttpResponse, Method};
+//!
+//! let mut headers = Headers::new();
+//! headers.insert("Authorization", "Bearer sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e");
+//! let request = HttpRequest {
+//!     method: Method::Post,
+//!     url: "https://api.sandbox.checkout.com/payments".into(),
+//!     headers,
+//!     body: b"{}".to_vec(),
+//!     timeout: None,
+//! };
+//! let outgoing = http::Request::<Vec<u8>>::try_from(request)?;
+//! assert_eq!(outgoing.headers()["content-length"], "2");
+//! assert!(outgoing.headers()["authorization"].is_sensitive());
+//!
+//! let incoming = http::Response::builder().status(201).header("Cko-Request-Id", "r1").body(b"{}".to_vec())?;
+//! let response = HttpResponse::from(incoming);
+//! assert_eq!((response.status, response.headers.get("cko-request-id")), (201, Some("r1")));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+use core::fmt;
 
-use crate::transport::{Headers, HttpRequest, HttpResponse, Method, TransportError};
+use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, TRANSFER_ENCODING};
+
+use crate::transport::{is_sensitive_header, Headers, HttpRequest, HttpResponse, Method, TransportError};
+
+/// Why a value could not be converted. Never holds a header value or a URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConversionError {
+    /// A method the core does not model (it has `GET` and `POST` only).
+    UnsupportedMethod(String),
+    /// A URL the `http` crate cannot parse.
+    InvalidUrl,
+    /// A header name that is not valid HTTP (the name, as given).
+    InvalidHeaderName(String),
+    /// A header value that is not valid HTTP (the header's name; the value is never repeated).
+    InvalidHeaderValue(String),
+    /// A status code outside 100-999.
+    InvalidStatus(u16),
+}
+
+impl fmt::Display for ConversionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConversionError::UnsupportedMethod(method) => write!(f, "unsupported method {method}"),
+            ConversionError::InvalidUrl => f.write_str("invalid request URL"),
+            ConversionError::InvalidHeaderName(name) => write!(f, "invalid header name {name:?}"),
+            ConversionError::InvalidHeaderValue(name) => write!(f, "invalid value for header {name}"),
+            ConversionError::InvalidStatus(status) => write!(f, "invalid status code {status}"),
+        }
+    }
+}
+
+impl core::error::Error for ConversionError {}
+
+impl From<ConversionError> for TransportError {
+    /// A request that cannot be converted is never sent.
+    fn from(error: ConversionError) -> Self {
+        TransportError::not_sent(error.to_string())
+    }
+}
 
 impl From<Method> for http::Method {
-    fn from(m: Method) -> Self {
-        match m {
+    fn from(method: Method) -> Self {
+        match method {
             Method::Get => http::Method::GET,
             Method::Post => http::Method::POST,
         }
     }
 }
 
-impl TryFrom<HttpRequest> for http::Request<Vec<u8>> {
-    type Error = TransportError;
-    /// Fails (as "not sent") on a URL or header the `http` crate refuses.
-    fn try_from(r: HttpRequest) -> Result<Self, TransportError> {
-        let mut builder = http::Request::builder().method(http::Method::from(r.method)).uri(r.url.as_str());
-        for (name, value) in r.headers.iter() {
-            builder = builder.header(name, value);
+impl TryFrom<&http::Method> for Method {
+    type Error = ConversionError;
+
+    /// `GET` and `POST`; any other method is [`ConversionError::UnsupportedMethod`].
+    fn try_from(method: &http::Method) -> Result<Self, ConversionError> {
+        match *method {
+            http::Method::GET => Ok(Method::Get),
+            http::Method::POST => Ok(Method::Post),
+            _ => Err(ConversionError::UnsupportedMethod(method.as_str().to_string())),
         }
-        // The error text names the part that failed, never a header value.
-        builder.body(r.body).map_err(|e| TransportError::not_sent(e.to_string()))
+    }
+}
+
+impl TryFrom<&Headers> for http::HeaderMap {
+    type Error = ConversionError;
+
+    /// Every header, in order; the values of sensitive headers are marked sensitive.
+    fn try_from(headers: &Headers) -> Result<Self, ConversionError> {
+        let mut map = http::HeaderMap::with_capacity(headers.len());
+        for (name, value) in headers.iter() {
+            let header_name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| ConversionError::InvalidHeaderName(name.to_string()))?;
+            let mut header_value = HeaderValue::from_bytes(value.as_bytes())
+                .map_err(|_| ConversionError::InvalidHeaderValue(header_name.as_str().to_string()))?;
+            header_value.set_sensitive(is_sensitive_header(name));
+            map.append(header_name, header_value);
+        }
+        Ok(map)
+    }
+}
+
+impl From<&http::HeaderMap> for Headers {
+    /// Every header, in order, names in lower case; values that are not UTF-8 are kept lossily
+    /// (invalid bytes become U+FFFD), so a value is never silently dropped.
+    fn from(map: &http::HeaderMap) -> Self {
+        map.iter()
+            .map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+            .collect()
+    }
+}
+
+impl TryFrom<HttpRequest> for http::Request<Vec<u8>> {
+    type Error = ConversionError;
+
+    /// The body is sent whole: `Content-Length` is its length (on every request but a bodiless
+    /// `GET`), and any `Content-Length` or `Transfer-Encoding` in the headers is replaced.
+    fn try_from(request: HttpRequest) -> Result<Self, ConversionError> {
+        let HttpRequest { method, url, headers, body, .. } = request;
+        let uri: http::Uri = url.parse().map_err(|_| ConversionError::InvalidUrl)?;
+        let mut map = http::HeaderMap::try_from(&headers)?;
+        map.remove(CONTENT_LENGTH);
+        map.remove(TRANSFER_ENCODING);
+        if !body.is_empty() || method != Method::Get {
+            map.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
+        }
+        let mut outgoing = http::Request::new(body);
+        *outgoing.method_mut() = method.into();
+        *outgoing.uri_mut() = uri;
+        *outgoing.headers_mut() = map;
+        Ok(outgoing)
+    }
+}
+
+impl TryFrom<http::Request<Vec<u8>>> for HttpRequest {
+    type Error = ConversionError;
+
+    /// The URL is the request's URI as it stands: absolute (`http://host/path`) when the server
+    /// made it so, or a bare path. No timeout.
+    fn try_from(request: http::Request<Vec<u8>>) -> Result<Self, ConversionError> {
+        let (parts, body) = request.into_parts();
+        Ok(HttpRequest {
+            method: Method::try_from(&parts.method)?,
+            url: parts.uri.to_string(),
+            headers: Headers::from(&parts.headers),
+            body,
+            timeout: None,
+        })
     }
 }
 
 impl From<http::Response<Vec<u8>>> for HttpResponse {
-    /// Header values that are not UTF-8 are kept lossily.
-    fn from(r: http::Response<Vec<u8>>) -> Self {
-        let (parts, body) = r.into_parts();
-        let headers: Headers = parts
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect();
-        HttpResponse { status: parts.status.as_u16(), headers, body, elapsed: None }
+    /// Header values that are not UTF-8 are kept lossily. No elapsed time.
+    fn from(response: http::Response<Vec<u8>>) -> Self {
+        let (parts, body) = response.into_parts();
+        HttpResponse { status: parts.status.as_u16(), headers: Headers::from(&parts.headers), body, elapsed: None }
+    }
+}
+
+impl TryFrom<HttpResponse> for http::Response<Vec<u8>> {
+    type Error = ConversionError;
+
+    /// The status, headers and body as they are.
+    fn try_from(response: HttpResponse) -> Result<Self, ConversionError> {
+        let status =
+            http::StatusCode::from_u16(response.status).map_err(|_| ConversionError::InvalidStatus(response.status))?;
+        let headers = http::HeaderMap::try_from(&response.headers)?;
+        let mut outgoing = http::Response::new(response.body);
+        *outgoing.status_mut() = status;
+        *outgoing.headers_mut() = headers;
+        Ok(outgoing)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::format;
+    use alloc::vec;
+
+    const KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
+
+    fn request(method: Method, url: &str, headers: &[(&str, &str)], body: &[u8]) -> HttpRequest {
+        HttpRequest {
+            method,
+            url: url.into(),
+            headers: headers.iter().copied().collect(),
+            body: body.to_vec(),
+            timeout: None,
+        }
+    }
 
     #[test]
-    fn requests_and_responses_convert() {
-        let mut headers = Headers::new();
-        headers.insert("Authorization", "Bearer sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e");
-        let r = HttpRequest {
-            method: Method::Post,
-            url: "https://h/payments".into(),
-            headers,
-            body: b"{}".to_vec(),
-            timeout: None,
-        };
-        let http_req = http::Request::try_from(r).unwrap();
-        assert_eq!(http_req.method(), http::Method::POST);
-        assert_eq!(http_req.uri().path(), "/payments");
-        let resp = http::Response::builder().status(201).header("Cko-Request-Id", "x").body(b"{}".to_vec()).unwrap();
-        let resp = HttpResponse::from(resp);
-        assert_eq!((resp.status, resp.headers.get("cko-request-id")), (201, Some("x")));
-        let bad = HttpRequest {
-            method: Method::Get,
-            url: "not a url".into(),
-            headers: Headers::new(),
-            body: Vec::new(),
-            timeout: None,
-        };
-        assert!(http::Request::try_from(bad).is_err());
+    fn a_request_converts_with_its_length_and_sensitive_key() {
+        let auth = format!("Bearer {KEY}");
+        let r = request(Method::Post, "https://h/payments?x=1", &[("Authorization", &auth), ("X-A", "1")], b"{}");
+        let out = http::Request::<Vec<u8>>::try_from(r).unwrap();
+        assert_eq!(out.method(), http::Method::POST);
+        assert_eq!(out.uri().path_and_query().map(|p| p.as_str()), Some("/payments?x=1"));
+        assert_eq!(out.headers()["content-length"], "2");
+        assert!(out.headers()["authorization"].is_sensitive());
+        assert!(!out.headers()["x-a"].is_sensitive());
+        assert_eq!(out.body(), b"{}");
+    }
+
+    #[test]
+    fn framing_headers_are_replaced_and_a_bodiless_get_has_no_length() {
+        let get =
+            request(Method::Get, "https://h/", &[("Content-Length", "99"), ("Transfer-Encoding", "chunked")], b"");
+        let out = http::Request::<Vec<u8>>::try_from(get).unwrap();
+        assert!(out.headers().get("content-length").is_none());
+        assert!(out.headers().get("transfer-encoding").is_none());
+        let empty_post = request(Method::Post, "https://h/voids", &[("Content-Length", "99")], b"");
+        let out = http::Request::<Vec<u8>>::try_from(empty_post).unwrap();
+        assert_eq!(out.headers()["content-length"], "0");
+    }
+
+    #[test]
+    fn conversion_errors_name_the_part_and_never_the_value() {
+        let auth = format!("Bearer {KEY}\r\nX-Injected: 1");
+        let bad_value = request(Method::Get, "https://h/", &[("Authorization", &auth)], b"");
+        let error = http::Request::<Vec<u8>>::try_from(bad_value).unwrap_err();
+        assert_eq!(error, ConversionError::InvalidHeaderValue("authorization".into()));
+        let bad_name = request(Method::Get, "https://h/", &[("Bad Header", "v")], b"");
+        assert_eq!(
+            http::Request::<Vec<u8>>::try_from(bad_name).unwrap_err().to_string(),
+            "invalid header name \"Bad Header\""
+        );
+        let bad_url = request(Method::Get, &format!("https://h/{KEY} x"), &[], b"");
+        let error = TransportError::from(http::Request::<Vec<u8>>::try_from(bad_url).unwrap_err());
+        assert!(!error.may_have_been_sent());
+        assert!(!format!("{error} {error:?}").contains(KEY));
+    }
+
+    #[test]
+    fn incoming_requests_convert_back_and_odd_values_survive() {
+        let incoming = http::Request::builder()
+            .method("POST")
+            .uri("http://127.0.0.1:8080/payments")
+            .header("Cko-Idempotency-Key", HeaderValue::from_bytes(b"idk_caf\xe9").unwrap())
+            .body(b"{}".to_vec())
+            .unwrap();
+        let request = HttpRequest::try_from(incoming).unwrap();
+        assert_eq!((request.method, request.url.as_str()), (Method::Post, "http://127.0.0.1:8080/payments"));
+        assert_eq!(request.headers.get("cko-idempotency-key"), Some("idk_caf\u{fffd}"));
+        assert_eq!(request.path(), "/payments");
+        let relative = http::Request::builder().uri("/payments/pay_x?y=1").body(Vec::new()).unwrap();
+        assert_eq!(HttpRequest::try_from(relative).unwrap().url, "/payments/pay_x?y=1");
+        let put = http::Request::builder().method("PUT").uri("/").body(Vec::new()).unwrap();
+        assert_eq!(HttpRequest::try_from(put).unwrap_err(), ConversionError::UnsupportedMethod("PUT".into()));
+    }
+
+    #[test]
+    fn responses_convert_both_ways() {
+        let incoming =
+            http::Response::builder().status(201).header("Cko-Request-Id", "x").body(b"{}".to_vec()).unwrap();
+        let response = HttpResponse::from(incoming);
+        assert_eq!((response.status, response.headers.get("cko-request-id")), (201, Some("x")));
+        assert_eq!(response.elapsed, None);
+
+        let outgoing = http::Response::<Vec<u8>>::try_from(response.clone()).unwrap();
+        assert_eq!(outgoing.status(), 201);
+        assert_eq!(outgoing.headers()["cko-request-id"], "x");
+        assert_eq!(outgoing.body(), &vec![b'{', b'}']);
+        let bad = HttpResponse::new(1000, Vec::new());
+        assert_eq!(http::Response::<Vec<u8>>::try_from(bad).unwrap_err(), ConversionError::InvalidStatus(1000));
+    }
+
+    #[test]
+    fn methods_convert_both_ways() {
+        for method in [Method::Get, Method::Post] {
+            assert_eq!(Method::try_from(&http::Method::from(method)), Ok(method));
+        }
+        assert!(Method::try_from(&http::Method::DELETE).is_err());
     }
 }

@@ -11,8 +11,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use checkout_sdk::prelude::*;
-use checkout_sdk_fake::simulator::{CardDetails, Simulator};
 use checkout_sdk_sandbox::SandboxServer;
+use checkout_sdk_simulator::{CardDetails, Simulator};
 
 /// A key in the new format, accepted by the simulator; Checkout.com would refuse it.
 pub const SIMULATOR_KEY: &str = "sk_sbox_simulatorkeyxxxxxxxxxxxxxx";

@@ -9,10 +9,10 @@
 //!
 //! ```
 //! use checkout_sdk_fake::fault_injection::{AttemptFault, FaultyTransport};
-//! use checkout_sdk_fake::simulator::Simulator;
+//! use checkout_sdk_fake::recording::FakeTransport;
 //!
-//! let sim = Simulator::seeded(7);
-//! let transport = FaultyTransport::new(sim.clone());
+//! // Usually the simulator (`checkout_sdk_simulator::Simulator`) or hyper; any transport works.
+//! let transport = FaultyTransport::new(FakeTransport::new());
 //! transport.script([AttemptFault::DroppedAfterProcessing, AttemptFault::Rejected { status: 503, retry_after: None }]);
 //! assert_eq!(transport.remaining(), 2);
 //! ```

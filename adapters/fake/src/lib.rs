@@ -1,9 +1,18 @@
-//! Test doubles for the Checkout.com Payments SDK: a recording fake transport, cassettes, faults
-//! at chosen attempts around any transport, and an in-memory simulator of the Checkout.com
-//! sandbox.
+//! Test doubles for the Checkout.com Payments SDK:
+//!
+//! - [`recording`]: a recording fake transport (scripted replies, request assertions);
+//! - [`cassette`]: recording real traffic, scrubbed, and replaying it (feature `cassette`);
+//! - [`fault_injection`]: faults at chosen attempts (refused, rejected, processed then lost)
+//!   around any transport;
+//! - [`runtime`]: a recording sleeper, a deterministic random source and a tiny executor, so retry
+//!   tests run instantly and reproducibly without tokio;
+//! - [`keys`]: well-formed test keys in every format, and the sandbox base URL.
+//!
+//! The in-memory simulator of the Checkout.com sandbox is its own crate, `checkout-sdk-simulator`.
 
 #[cfg(feature = "cassette")]
 pub mod cassette;
 pub mod fault_injection;
+pub mod keys;
 pub mod recording;
-pub mod simulator;
+pub mod runtime;

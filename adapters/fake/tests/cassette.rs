@@ -14,8 +14,8 @@ use checkout_sdk_fake::cassette::{
 use checkout_sdk_fake::recording::{redact_json, FakeTransport, Reply};
 use serde_json::{json, Value};
 
-mod support;
-use support::{block_on, BASE, KEY};
+use checkout_sdk_fake::keys::{SANDBOX_BASE_URL as BASE, SANDBOX_SECRET_KEY as KEY};
+use checkout_sdk_fake::runtime::block_on;
 
 const KEY_BODY: &str = "m73dzbpy7cf3gfd46xr4yj5xo4e";
 

@@ -2,7 +2,6 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
 use std::time::Duration;
 
@@ -12,8 +11,8 @@ use checkout_sdk_core::transport::{
 use checkout_sdk_fake::recording::{redact_json, FakeTransport, RecordedRequest, Reply, VOLATILE_HEADERS};
 use serde_json::{json, Value};
 
-mod support;
-use support::{block_on, BASE, KEY};
+use checkout_sdk_fake::keys::{SANDBOX_BASE_URL as BASE, SANDBOX_SECRET_KEY as KEY};
+use checkout_sdk_fake::runtime::{block_on, now_or_never};
 
 fn send(fake: &FakeTransport, request: HttpRequest) -> Result<HttpResponse, TransportError> {
     block_on(fake.send(request))
@@ -524,16 +523,10 @@ fn clones_work_across_threads() {
 
 #[test]
 fn send_is_ready_on_the_first_poll_without_any_runtime() {
-    struct Noop;
-    impl Wake for Noop {
-        fn wake(self: Arc<Self>) {}
-    }
     let fake = FakeTransport::new();
     fake.push_json(200, json!({"ok": true}));
-    let waker = Waker::from(Arc::new(Noop));
-    let mut future = fake.send(get("/payments/pay_1"));
-    match future.as_mut().poll(&mut Context::from_waker(&waker)) {
-        Poll::Ready(Ok(response)) => assert_eq!(json_of(&response), json!({"ok": true})),
+    match now_or_never(fake.send(get("/payments/pay_1"))) {
+        Some(Ok(response)) => assert_eq!(json_of(&response), json!({"ok": true})),
         other => panic!("expected a ready response, got {other:?}"),
     }
     // And the synchronous entry point.

@@ -22,7 +22,8 @@
 //! - **Not for plain HTTP on the network.** `http://` URLs are refused (as
 //!   [`TransportErrorKind::NotSent`], before any I/O) unless the host is loopback (`localhost`,
 //!   `127.0.0.0/8`, `[::1]`), which is what a local simulator needs. `https://` is always allowed.
-//! - **Not runtime-agnostic.** It needs a tokio runtime with the I/O and time drivers.
+//! - **Not runtime-agnostic.** It needs a tokio runtime with the I/O and time drivers; outside a
+//!   runtime, or in one without timers, `send` fails with [`TransportErrorKind::NotSent`].
 //!
 //! # Example
 //!

@@ -8,11 +8,9 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use bytes::Bytes;
 use checkout_sdk_core::config::is_loopback_authority;
-use checkout_sdk_core::transport::{
-    is_sensitive_header, Headers, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind,
-};
-use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, TRANSFER_ENCODING};
-use http_body_util::{BodyExt, Full};
+use checkout_sdk_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind};
+use http::header::CONTENT_LENGTH;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper_tls::HttpsConnector;
 use hyper_util::client::legacy::connect::{Connect, HttpConnector};
@@ -171,13 +169,8 @@ where
         if declared.is_some_and(|n| n > self.max_body_bytes as u64) {
             return Err(body_too_large(self.max_body_bytes));
         }
-        let body = read_body(body, self.max_body_bytes, declared).await?;
-        let headers = parts
-            .headers
-            .iter()
-            .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
-            .collect::<Headers>();
-        Ok(HttpResponse { status: parts.status.as_u16(), headers, body, elapsed: None })
+        let body = read_body(body, self.max_body_bytes).await?;
+        Ok(HttpResponse::from(http::Response::from_parts(parts, body)))
     }
 }
 
@@ -200,6 +193,12 @@ where
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(TransportError::not_sent("HyperTransport must be used inside a tokio runtime")
                 .with_elapsed(started.elapsed()));
+        }
+        if !runtime_has_timers() {
+            return Err(TransportError::not_sent(
+                "the tokio runtime has no timers: build it with enable_time() or enable_all()",
+            )
+            .with_elapsed(started.elapsed()));
         }
         match tokio::time::timeout(budget, self.exchange(outgoing)).await {
             Ok(Ok(mut response)) => {
@@ -346,71 +345,50 @@ impl fmt::Display for BuildError {
 
 impl StdError for BuildError {}
 
-/// Checks the URL and headers and builds hyper's request; every failure is `NotSent`.
+/// Whether the current tokio runtime has its time driver, which the timeouts and the pool need.
+///
+/// Tokio has no way to ask, and every timer constructor panics without the driver, so this builds
+/// a zero-length sleep under `catch_unwind`. The panic hook still reports that panic (on stderr, by
+/// default); under `panic = "abort"` the process aborts, as it would have on the first timer.
+fn runtime_has_timers() -> bool {
+    std::panic::catch_unwind(|| drop(tokio::time::sleep(Duration::ZERO))).is_ok()
+}
+
+/// Converts the request (with the core's `http` conversion) and checks where it goes; every failure
+/// is `NotSent`.
 fn to_hyper_request(request: HttpRequest) -> Result<http::Request<Full<Bytes>>, TransportError> {
-    let HttpRequest { method, url, headers, body, .. } = request;
-    let uri: http::Uri = url.parse().map_err(|_| TransportError::not_sent(format!("invalid request URL {url:?}")))?;
-    let authority =
-        uri.authority().ok_or_else(|| TransportError::not_sent(format!("the request URL has no host: {url:?}")))?;
+    let outgoing = http::Request::<Vec<u8>>::try_from(request)?;
+    check_destination(outgoing.uri())?;
+    Ok(outgoing.map(|body| Full::new(Bytes::from(body))))
+}
+
+/// `https://` anywhere, plain `http://` to loopback only, never user info.
+fn check_destination(uri: &http::Uri) -> Result<(), TransportError> {
+    let authority = uri.authority().ok_or_else(|| TransportError::not_sent("the request URL has no host"))?;
     if authority.as_str().contains('@') {
         return Err(TransportError::not_sent("request URLs with user info (user@host) are not supported"));
     }
     match uri.scheme_str() {
-        Some("https") => {}
-        Some("http") if is_loopback_authority(authority.host()) => {}
-        Some("http") => {
-            return Err(TransportError::not_sent(format!(
-                "plain http is only allowed to loopback hosts (localhost, 127.0.0.0/8, [::1]), not {:?}; use https",
-                authority.host()
-            )))
-        }
-        _ => return Err(TransportError::not_sent(format!("unsupported URL scheme in {url:?}; use https"))),
+        Some("https") => Ok(()),
+        Some("http") if is_loopback_authority(authority.host()) => Ok(()),
+        Some("http") => Err(TransportError::not_sent(format!(
+            "plain http is only allowed to loopback hosts (localhost, 127.0.0.0/8, [::1]), not {:?}; use https",
+            authority.host()
+        ))),
+        _ => Err(TransportError::not_sent("unsupported URL scheme; use https")),
     }
-    let method = http::Method::from_bytes(method.as_str().as_bytes())
-        .map_err(|_| TransportError::not_sent(format!("unsupported method {method}")))?;
-
-    let mut header_map = http::HeaderMap::with_capacity(headers.len() + 1);
-    for (name, value) in headers.iter() {
-        let header_name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| TransportError::not_sent(format!("invalid header name {name:?}")))?;
-        // The body is always sent whole, with its own length.
-        if header_name == CONTENT_LENGTH || header_name == TRANSFER_ENCODING {
-            continue;
-        }
-        // Never echo the value: it may be the secret key.
-        let mut header_value = HeaderValue::from_bytes(value.as_bytes())
-            .map_err(|_| TransportError::not_sent(format!("invalid value for header {header_name}")))?;
-        header_value.set_sensitive(is_sensitive_header(name));
-        header_map.append(header_name, header_value);
-    }
-    if !body.is_empty() || !(method == http::Method::GET || method == http::Method::HEAD) {
-        header_map.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
-    }
-
-    let mut outgoing = http::Request::new(Full::new(Bytes::from(body)));
-    *outgoing.method_mut() = method;
-    *outgoing.uri_mut() = uri;
-    *outgoing.headers_mut() = header_map;
-    Ok(outgoing)
 }
 
-/// Reads the whole body, failing as soon as it exceeds `max` bytes.
-async fn read_body(mut body: Incoming, max: usize, declared: Option<u64>) -> Result<Vec<u8>, TransportError> {
-    let capacity = declared.map_or(0, |n| usize::try_from(n).unwrap_or(max).min(max));
-    let mut collected = Vec::with_capacity(capacity);
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|error| {
-            TransportError::interrupted(format!("while reading the response body: {}", describe(&error)))
-        })?;
-        if let Ok(data) = frame.into_data() {
-            // `collected.len() <= max` always holds, so this cannot underflow.
-            if data.len() > max - collected.len() {
-                return Err(body_too_large(max));
-            }
-            collected.extend_from_slice(&data);
+/// Reads the whole body as it arrives, failing as soon as it exceeds `max` bytes. Nothing is
+/// allocated ahead of the bytes: a declared `Content-Length` is never trusted for sizing.
+async fn read_body(body: Incoming, max: usize) -> Result<Vec<u8>, TransportError> {
+    match Limited::new(body, max).collect().await {
+        Ok(collected) => Ok(collected.to_bytes().into()),
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => Err(body_too_large(max)),
+        Err(error) => {
+            Err(TransportError::interrupted(format!("while reading the response body: {}", describe(&*error))))
         }
     }
-    Ok(collected)
 }
 
 fn body_too_large(max: usize) -> TransportError {

@@ -13,6 +13,7 @@ use bytes::Bytes;
 use checkout_sdk_core::transport::{
     Headers, HttpRequest, HttpResponse, HttpTransport, Method, Sleeper, TransportError, TransportErrorKind,
 };
+use checkout_sdk_fake::runtime::now_or_never;
 use checkout_sdk_hyper::{HyperTransport, TokioSleeper};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -659,25 +660,20 @@ fn transport_is_clone_send_sync_debug_and_usable_as_a_trait_object() {
 #[test]
 fn outside_a_runtime_it_errors_instead_of_panicking() {
     let transport = HyperTransport::builder().try_build().unwrap();
-    let error = block_on_without_runtime(transport.send(request(Method::Get, "http://127.0.0.1:9/", b""))).unwrap_err();
+    let sent = now_or_never(transport.send(request(Method::Get, "http://127.0.0.1:9/", b"")));
+    let error = sent.expect("an answer without waiting, and without a runtime").unwrap_err();
     assert_eq!(error.kind(), TransportErrorKind::NotSent);
 }
 
-/// Polls a future to completion on this thread without any runtime.
-fn block_on_without_runtime<F: Future>(future: F) -> F::Output {
-    struct NoopWake;
-    impl std::task::Wake for NoopWake {
-        fn wake(self: Arc<Self>) {}
-    }
-    let waker = std::task::Waker::from(Arc::new(NoopWake));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = std::pin::pin!(future);
-    for _ in 0..1000 {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-    }
-    panic!("the future did not complete without a runtime");
+#[test]
+fn a_runtime_without_timers_gives_not_sent() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+    let transport = HyperTransport::builder().try_build().unwrap();
+    let sent = runtime.block_on(transport.send(request(Method::Get, "http://127.0.0.1:9/", b"")));
+    let error = sent.unwrap_err();
+    assert_eq!(error.kind(), TransportErrorKind::NotSent, "{error}");
+    assert!(error.message().contains("timers"), "{error}");
+    assert_no_secret(&error);
 }
 
 #[tokio::test(start_paused = true)]

@@ -1,12 +1,12 @@
 //! # checkout-sdk-sandbox
 //!
-//! The Checkout.com sandbox simulator from `checkout-sdk-fake`, served over real HTTP/1.1 with
+//! The Checkout.com sandbox simulator (`checkout-sdk-simulator`), served over real HTTP/1.1 with
 //! hyper. Point any HTTP client at it — this SDK with `CKO_BASE_URL`, or another language's
 //! official SDK configured with a custom base URL — and it answers like
 //! `https://api.sandbox.checkout.com`: same paths, headers, JSON bodies and status codes.
 //!
 //! What it is **not**: a production server, or a complete model of Checkout.com. It models
-//! the Payments API rules listed in `checkout-sdk-fake`'s README, keeps everything in memory and
+//! the Payments API rules listed in `checkout-sdk-simulator`'s README, keeps everything in memory and
 //! listens on plain HTTP (loopback use only).
 //!
 //! ```
@@ -24,9 +24,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use checkout_sdk_core::transport::{Headers, HttpRequest, HttpResponse, Method};
-use checkout_sdk_fake::simulator::Simulator;
-use http_body_util::{BodyExt, Full, Limited};
+use checkout_sdk_core::transport::{HttpRequest, HttpResponse, Method};
+use checkout_sdk_simulator::Simulator;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -137,31 +137,19 @@ async fn handle(
     req: hyper::Request<Incoming>,
     local: SocketAddr,
 ) -> Result<hyper::Response<Full<Bytes>>, DroppedOnPurpose> {
-    let method = match *req.method() {
-        hyper::Method::GET => Method::Get,
-        hyper::Method::POST => Method::Post,
-        _ => return Ok(plain(405, "method not allowed")),
-    };
-    let host = req
-        .headers()
-        .get(hyper::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
-        .map_or_else(|| local.to_string(), String::from);
-    let path = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
-    let headers: Headers = req
-        .headers()
-        .iter()
-        .filter_map(|(n, v)| v.to_str().ok().map(|v| (n.as_str().to_string(), v.to_string())))
-        .collect();
-    let body = match Limited::new(req.into_body(), MAX_REQUEST_BODY).collect().await {
+    if Method::try_from(req.method()).is_err() {
+        return Ok(plain(405, "method not allowed"));
+    }
+    let (mut parts, body) = req.into_parts();
+    parts.uri = absolute_uri(&parts, local);
+    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
         Ok(collected) => collected.to_bytes().to_vec(),
-        Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
-            return Ok(plain(413, "request body too large"));
-        }
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => return Ok(plain(413, "request body too large")),
         Err(_) => return Ok(plain(400, "could not read the request body")),
     };
-    let request = HttpRequest { method, url: format!("http://{host}{path}"), headers, body, timeout: None };
+    let Ok(request) = HttpRequest::try_from(http::Request::from_parts(parts, body)) else {
+        return Ok(plain(405, "method not allowed"));
+    };
     let exchange = sim.handle(&request);
     if let Some(delay) = exchange.delay {
         tokio::time::sleep(delay).await;
@@ -172,18 +160,32 @@ async fn handle(
     Ok(to_hyper(exchange.response))
 }
 
+/// `http://HOST/path?query`, with the `Host` header as sent (or the listening address), so that the
+/// simulator's links point back at this server; just the path if that is not a valid URI.
+fn absolute_uri(parts: &http::request::Parts, local: SocketAddr) -> http::Uri {
+    let host = parts
+        .headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
+        .map_or_else(|| local.to_string(), String::from);
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    format!("http://{host}{path}").parse().unwrap_or_else(|_| parts.uri.clone())
+}
+
 fn plain(status: u16, text: &'static str) -> hyper::Response<Full<Bytes>> {
     to_hyper(HttpResponse::new(status, text.as_bytes().to_vec()).with_header("Content-Type", "text/plain"))
 }
 
+/// The response through the core's `http` conversion; one it refuses (an injected status outside
+/// 100-999, say) becomes a plain 500.
 fn to_hyper(response: HttpResponse) -> hyper::Response<Full<Bytes>> {
-    let mut builder = hyper::Response::builder().status(response.status);
-    for (name, value) in response.headers.iter() {
-        builder = builder.header(name, value);
+    match http::Response::<Vec<u8>>::try_from(response) {
+        Ok(response) => response.map(|body| Full::new(Bytes::from(body))),
+        Err(_) => {
+            let mut fallback = hyper::Response::new(Full::new(Bytes::from_static(b"invalid response")));
+            *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+            fallback
+        }
     }
-    builder.body(Full::new(Bytes::from(response.body))).unwrap_or_else(|_| {
-        let mut fallback = hyper::Response::new(Full::new(Bytes::from_static(b"invalid response")));
-        *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
-        fallback
-    })
 }

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use checkout_sdk_fake::simulator::Simulator;
+use checkout_sdk_simulator::Simulator;
 
 const USAGE: &str = "usage: checkout-sandbox [--addr HOST:PORT] [--seed N]\n\
   --addr  address to listen on (default 127.0.0.1:8080; port 0 picks a free port)\n\

@@ -11,11 +11,10 @@ use checkout_sdk_core::operation::Operation;
 use checkout_sdk_core::prelude::*;
 use checkout_sdk_core::retry::RetryPolicy;
 use checkout_sdk_core::transport::HttpTransport;
-use checkout_sdk_fake::simulator::{Fault, Simulator};
+use checkout_sdk_fake::keys::{LEGACY_SECRET_KEY, SANDBOX_SECRET_KEY as KEY};
 use checkout_sdk_hyper::{HyperTransport, TokioSleeper};
 use checkout_sdk_sandbox::SandboxServer;
-
-const KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
+use checkout_sdk_simulator::{Fault, Simulator};
 
 async fn server() -> SandboxServer {
     checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), Simulator::seeded(7)).await.expect("bind a loopback port")
@@ -121,7 +120,7 @@ async fn three_ds_redirects_are_served_and_completed_over_http() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth_validation_idempotency_and_unknown_ids_over_http() {
     let server = server().await;
-    let legacy = client(&server, "sk_test_fde517a8-3f01-41ef-b4bd-4282384b0a64", RetryPolicy::none());
+    let legacy = client(&server, LEGACY_SECRET_KEY, RetryPolicy::none());
     legacy.payments().request(card(100, "legacy")).await.expect("a legacy key sent raw is accepted");
 
     // A well-formed key the simulator does not expect in this header form: 401.

@@ -3,11 +3,11 @@
 
 /// A gateway response: code and summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Response {
+pub(crate) struct Response {
     /// `response_code`, e.g. `10000`.
-    pub(super) code: &'static str,
+    pub(crate) code: &'static str,
     /// `response_summary`, e.g. `Approved`.
-    pub(super) summary: &'static str,
+    pub(crate) summary: &'static str,
 }
 
 impl Response {
@@ -16,33 +16,33 @@ impl Response {
     }
 
     /// Whether this response approves the payment (the 10xxx family).
-    pub(super) fn is_approved(self) -> bool {
+    pub(crate) fn is_approved(self) -> bool {
         self.code.starts_with("10")
     }
 }
 
-pub(super) const APPROVED: Response = Response::new("10000", "Approved");
-pub(super) const REFER_TO_ISSUER: Response = Response::new("20001", "Refer to card issuer");
-pub(super) const DO_NOT_HONOUR: Response = Response::new("20005", "Declined - Do not honour");
-pub(super) const INVALID_PAYMENT: Response = Response::new("20012", "Invalid payment");
-pub(super) const INVALID_CARD_NUMBER: Response = Response::new("20014", "Invalid card number");
-pub(super) const INSUFFICIENT_FUNDS: Response = Response::new("20051", "Insufficient funds");
-pub(super) const EXPIRED_CARD: Response = Response::new("20054", "Expired card");
-pub(super) const RESTRICTED_CARD: Response = Response::new("20062", "Restricted card");
-pub(super) const SECURITY_VIOLATION: Response = Response::new("20063", "Security violation");
-pub(super) const TIMEOUT: Response = Response::new("20068", "Response received too late / timeout");
-pub(super) const BAD_TRACK_DATA: Response = Response::new("20087", "Bad track data");
-pub(super) const THREEDS_FAILED: Response = Response::new("20151", "Cardholder failed 3DS authentication");
-pub(super) const THREEDS_MALFUNCTION: Response = Response::new("20153", "3DS system malfunction");
-pub(super) const THREEDS_REQUIRED: Response = Response::new("20154", "3DS authentication required");
-pub(super) const STOP_PAYMENT: Response = Response::new("200R1", "Issuer stop payment");
-pub(super) const STOP_ALL_PAYMENTS: Response = Response::new("200R3", "Issuer stop payment - all authorizations");
-pub(super) const PICK_UP: Response = Response::new("30033", "Expired card - Pick up");
-pub(super) const RISK_BLOCKED: Response = Response::new("40101", "Payment blocked due to risk");
-pub(super) const POST_CODE_FAILED: Response = Response::new("40108", "Gateway reject - Post code failed");
+pub(crate) const APPROVED: Response = Response::new("10000", "Approved");
+pub(crate) const REFER_TO_ISSUER: Response = Response::new("20001", "Refer to card issuer");
+pub(crate) const DO_NOT_HONOUR: Response = Response::new("20005", "Declined - Do not honour");
+pub(crate) const INVALID_PAYMENT: Response = Response::new("20012", "Invalid payment");
+pub(crate) const INVALID_CARD_NUMBER: Response = Response::new("20014", "Invalid card number");
+pub(crate) const INSUFFICIENT_FUNDS: Response = Response::new("20051", "Insufficient funds");
+pub(crate) const EXPIRED_CARD: Response = Response::new("20054", "Expired card");
+pub(crate) const RESTRICTED_CARD: Response = Response::new("20062", "Restricted card");
+pub(crate) const SECURITY_VIOLATION: Response = Response::new("20063", "Security violation");
+pub(crate) const TIMEOUT: Response = Response::new("20068", "Response received too late / timeout");
+pub(crate) const BAD_TRACK_DATA: Response = Response::new("20087", "Bad track data");
+pub(crate) const THREEDS_FAILED: Response = Response::new("20151", "Cardholder failed 3DS authentication");
+pub(crate) const THREEDS_MALFUNCTION: Response = Response::new("20153", "3DS system malfunction");
+pub(crate) const THREEDS_REQUIRED: Response = Response::new("20154", "3DS authentication required");
+pub(crate) const STOP_PAYMENT: Response = Response::new("200R1", "Issuer stop payment");
+pub(crate) const STOP_ALL_PAYMENTS: Response = Response::new("200R3", "Issuer stop payment - all authorizations");
+pub(crate) const PICK_UP: Response = Response::new("30033", "Expired card - Pick up");
+pub(crate) const RISK_BLOCKED: Response = Response::new("40101", "Payment blocked due to risk");
+pub(crate) const POST_CODE_FAILED: Response = Response::new("40108", "Gateway reject - Post code failed");
 
 /// The declining test cards of the sandbox.
-pub(super) fn card_decline(number: &str) -> Option<Response> {
+pub(crate) fn card_decline(number: &str) -> Option<Response> {
     Some(match number {
         "4544249167673670" => INSUFFICIENT_FUNDS,
         "4111111111111129" => REFER_TO_ISSUER,
@@ -54,17 +54,17 @@ pub(super) fn card_decline(number: &str) -> Option<Response> {
 }
 
 /// Amounts that need 3-D Secure: declined with 20154 when paid without it.
-pub(super) fn requires_3ds(amount: u64) -> bool {
+pub(crate) fn requires_3ds(amount: u64) -> bool {
     matches!(amount, 6510 | 6520 | 6530 | 6540)
 }
 
 /// Amounts whose 3-D Secure attempt hits a "system malfunction" (20153).
-pub(super) fn threeds_malfunctions(amount: u64) -> bool {
+pub(crate) fn threeds_malfunctions(amount: u64) -> bool {
     (5000..=5029).contains(&amount)
 }
 
 /// Amounts that the issuer stops on a card's first attempt only (200R1 / 200R3).
-pub(super) fn issuer_stop(amount: u64) -> Option<Response> {
+pub(crate) fn issuer_stop(amount: u64) -> Option<Response> {
     match amount {
         2011 => Some(STOP_PAYMENT),
         2013 => Some(STOP_ALL_PAYMENTS),
@@ -74,7 +74,7 @@ pub(super) fn issuer_stop(amount: u64) -> Option<Response> {
 
 /// The amount-triggered declines other than 3-D Secure and issuer stops: exact amounts first,
 /// then the last two digits.
-pub(super) fn amount_decline(amount: u64) -> Option<Response> {
+pub(crate) fn amount_decline(amount: u64) -> Option<Response> {
     Some(match amount {
         9998 => TIMEOUT,
         4001 => RISK_BLOCKED,
@@ -95,14 +95,14 @@ pub(super) fn amount_decline(amount: u64) -> Option<Response> {
 
 /// The simulator's own rule for a flagged-but-approved payment: amounts ending in 77 while risk
 /// checks are enabled (the default).
-pub(super) fn is_flagged(amount: u64) -> bool {
+pub(crate) fn is_flagged(amount: u64) -> bool {
     amount % 100 == 77
 }
 
-pub(super) use checkout_sdk_core::source::luhn;
+pub(crate) use checkout_sdk_core::source::luhn;
 
 /// The card scheme of a card number, by its BIN.
-pub(super) fn scheme(number: &str) -> &'static str {
+pub(crate) fn scheme(number: &str) -> &'static str {
     let prefix = |n: usize| number.get(..n).and_then(|p| p.parse::<u32>().ok()).unwrap_or(0);
     let (p1, p2, p3, p4) = (prefix(1), prefix(2), prefix(3), prefix(4));
     if p1 == 4 {
@@ -138,7 +138,7 @@ const CURRENCIES: &[&str] = &[
 ];
 
 /// `code` upper-cased if it is an ISO 4217 currency (any case is accepted).
-pub(super) fn currency(code: &str) -> Option<String> {
+pub(crate) fn currency(code: &str) -> Option<String> {
     let upper = code.to_ascii_uppercase();
     CURRENCIES.contains(&upper.as_str()).then_some(upper)
 }

@@ -10,18 +10,18 @@ const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 
 /// A SplitMix64 generator.
 #[derive(Debug, Clone)]
-pub(super) struct Rng {
+pub(crate) struct Rng {
     state: u64,
 }
 
 impl Rng {
     /// A generator for `seed`.
-    pub(super) fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         Rng { state: seed }
     }
 
     /// The next 64 random bits.
-    pub(super) fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -30,12 +30,12 @@ impl Rng {
     }
 
     /// A uniform float in `[0, 1)`.
-    pub(super) fn next_f64(&mut self) -> f64 {
+    pub(crate) fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
     /// Whether an event of probability `rate` happens (rates outside `(0, 1]` never or always do).
-    pub(super) fn chance(&mut self, rate: f64) -> bool {
+    pub(crate) fn chance(&mut self, rate: f64) -> bool {
         // NaN and non-positive rates never fire, and draw nothing so other rolls stay put.
         if rate.is_nan() || rate <= 0.0 {
             return false;
@@ -44,7 +44,7 @@ impl Rng {
     }
 
     /// `prefix` followed by 26 characters of `[a-z2-7]`, like Checkout.com's own ids.
-    pub(super) fn id(&mut self, prefix: &str) -> String {
+    pub(crate) fn id(&mut self, prefix: &str) -> String {
         let mut s = String::with_capacity(prefix.len() + 26);
         s.push_str(prefix);
         let (mut bits, mut left) = (0u64, 0u32);
@@ -61,7 +61,7 @@ impl Rng {
     }
 
     /// A lower-case UUID-shaped string (for `Cko-Request-Id`).
-    pub(super) fn uuid(&mut self) -> String {
+    pub(crate) fn uuid(&mut self) -> String {
         let hi = self.next_u64();
         let lo = self.next_u64();
         format!(
@@ -75,13 +75,13 @@ impl Rng {
     }
 
     /// `n` decimal digits (authorization codes).
-    pub(super) fn digits(&mut self, n: usize) -> String {
+    pub(crate) fn digits(&mut self, n: usize) -> String {
         (0..n).map(|_| char::from(b'0' + (self.next_u64() % 10) as u8)).collect()
     }
 }
 
 /// A seed nobody else is likely to have: the time, an address and a process-wide counter.
-pub(super) fn entropy_seed() -> u64 {
+pub(crate) fn entropy_seed() -> u64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
     let marker = Box::new(0u8);
@@ -93,7 +93,7 @@ pub(super) fn entropy_seed() -> u64 {
 
 /// A 128-bit fingerprint of some bytes (two independent FNV-1a passes), used to compare request
 /// bodies for idempotency without keeping them (they can hold card numbers).
-pub(super) fn digest(bytes: &[u8]) -> (u64, u64) {
+pub(crate) fn digest(bytes: &[u8]) -> (u64, u64) {
     let fnv = |offset: u64, prime: u64| {
         bytes.iter().fold(offset, |h, b| (h ^ u64::from(*b)).wrapping_mul(prime)) ^ (bytes.len() as u64)
     };
@@ -102,7 +102,7 @@ pub(super) fn digest(bytes: &[u8]) -> (u64, u64) {
 
 /// A stable, one-way-looking 64-hex-digit fingerprint of a card number (like the API's
 /// `source.fingerprint`), so the same card always has the same fingerprint.
-pub(super) fn card_fingerprint(number: &str) -> String {
+pub(crate) fn card_fingerprint(number: &str) -> String {
     let mut out = String::with_capacity(64);
     for round in 0u8..4 {
         let mut salted = Vec::with_capacity(number.len() + 16);

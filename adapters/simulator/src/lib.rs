@@ -1,11 +1,22 @@
+//! # checkout-sdk-simulator
+//!
 //! An in-memory simulator of the Checkout.com sandbox that speaks the real wire protocol.
 //!
 //! [`Simulator::handle`] takes an [`HttpRequest`] (method, absolute URL, headers, JSON body) and
 //! answers like the sandbox would: same paths, status codes, headers and JSON bodies, following
 //! the sandbox's documented test cards and amount-triggered response codes. It is a pure,
-//! synchronous state machine: the `checkout-sandbox` crate serves it over HTTP, and the
+//! synchronous state machine: the `checkout-sdk-sandbox` crate serves it over HTTP, and the
 //! [`HttpTransport`] impl here runs it in memory, so the SDK can be tested end to end with no
 //! network and no key.
+//!
+//! ## How a request flows
+//!
+//! Every request goes through the same stages, in one direction, under one lock: the request
+//! target is parsed (`target`) and routed to a route family (`router`); faults are rolled
+//! (`faults`); the key is checked (`auth`); the idempotency key is looked up (`idempotency`);
+//! the route family handles it (`payments`, `actions`, `vault`, `redirects`) against the shared
+//! domain state (`ledger`); and the reply is rendered (`reply`) and, for an idempotent POST,
+//! remembered.
 //!
 //! What it is not: a complete model of Checkout.com. Only the payment routes (`/payments`, its
 //! actions, captures, refunds and voids), card tokens and the redirect pages it serves itself are
@@ -13,7 +24,7 @@
 //!
 //! ```
 //! use checkout_sdk_core::transport::{Headers, HttpRequest, Method};
-//! use checkout_sdk_fake::simulator::Simulator;
+//! use checkout_sdk_simulator::Simulator;
 //!
 //! let sim = Simulator::seeded(42);
 //! let mut headers = Headers::new();
@@ -37,16 +48,23 @@
 //! assert_eq!(sim.payment_count(), 1);
 //! ```
 
+mod actions;
 mod auth;
 mod clock;
 mod faults;
+mod idempotency;
 mod ids;
-mod records;
-mod request;
+mod ledger;
+mod payments;
+mod pipeline;
+mod redirects;
+mod reply;
+mod router;
 mod rules;
-mod state;
+mod target;
 pub mod test_cards;
-mod wire;
+mod validation;
+mod vault;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -57,11 +75,11 @@ use checkout_sdk_core::transport::{HttpRequest, HttpResponse, HttpTransport, Sle
 
 pub use faults::{Fault, Faults};
 
-use request::CardInput;
-use state::State;
+use pipeline::State;
+use vault::CardInput;
 
 /// The largest request body the simulator accepts; larger ones get 413.
-pub const MAX_BODY_BYTES: usize = state::MAX_BODY;
+pub const MAX_BODY_BYTES: usize = pipeline::MAX_BODY;
 
 /// The outcome of one request: the response, and how the transport should deliver it.
 #[derive(Debug, Clone)]
@@ -190,45 +208,43 @@ impl Simulator {
 
     /// The standing fault settings.
     pub fn faults(&self) -> Faults {
-        self.lock().faults.clone()
+        self.lock().faults.standing().clone()
     }
 
     /// Replaces the standing fault settings.
     pub fn set_faults(&self, faults: Faults) {
-        self.lock().faults = faults;
+        self.lock().faults.set_standing(faults);
     }
 
     /// Queues a one-shot fault for the next eligible request (see [`Faults::all_routes`]).
     pub fn inject_next(&self, fault: Fault) {
-        self.lock().queued.push_back(fault);
+        self.lock().faults.queue(fault);
     }
 
     /// How many queued one-shot faults are still waiting.
     pub fn queued_faults(&self) -> usize {
-        self.lock().queued.len()
+        self.lock().faults.queued()
     }
 
     /// Removes every standing and queued fault.
     pub fn clear_faults(&self) {
-        let mut state = self.lock();
-        state.faults = Faults::default();
-        state.queued.clear();
+        self.lock().faults.clear();
     }
 
     /// How many payments were created (approved, declined or pending; not refused ones).
     pub fn payment_count(&self) -> usize {
-        self.lock().payments.len()
+        self.lock().ledger.payments.len()
     }
 
     /// How many payments carry `reference`.
     pub fn payments_with_reference(&self, reference: &str) -> usize {
-        self.lock().payments_with_reference(reference)
+        self.lock().ledger.payments.with_reference(reference)
     }
 
     /// A payment as `GET /payments/{id}` would show it (by `pay_` or `sid_` id), linked through the
     /// base URL it was created with. Never includes a full card number.
     pub fn payment(&self, id: &str) -> Option<serde_json::Value> {
-        self.lock().payment_json(id)
+        payments::stored_json(&self.lock().ledger, id)
     }
 
     /// Creates a single-use card token, as `POST /tokens` does. The details are not checked
@@ -242,26 +258,26 @@ impl Simulator {
             billing_address: None,
             phone: None,
         };
-        self.lock().create_token(input).0
+        vault::create_token(&mut self.lock().ledger, input).0
     }
 
     /// Completes a pending 3-D Secure or APM redirect, as the cardholder would on the redirect
     /// page. `session` is the `sid_` id (a `pay_` id works too).
     pub fn complete_redirect(&self, session: &str, success: bool) -> Result<(), RedirectError> {
         let mut state = self.lock();
-        state.clock.tick();
-        state.complete(None, session, success).map(|_| ())
+        state.ledger.clock.tick();
+        redirects::complete(&mut state.ledger, None, session, success).map(|_| ())
     }
 
     /// Moves the simulator's clock forward (to expire tokens or cards).
     pub fn advance_clock(&self, by: Duration) {
         let secs = i64::try_from(by.as_secs()).unwrap_or(i64::MAX);
-        self.lock().clock.advance(secs);
+        self.lock().ledger.clock.advance(secs);
     }
 
     /// The simulator's current time, RFC 3339.
     pub fn now(&self) -> String {
-        clock::rfc3339(self.lock().clock.now())
+        clock::rfc3339(self.lock().ledger.clock.now())
     }
 }
 
@@ -275,9 +291,9 @@ impl fmt::Debug for Simulator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.lock();
         f.debug_struct("Simulator")
-            .field("payments", &state.payments.len())
-            .field("faults", &state.faults)
-            .field("queued_faults", &state.queued.len())
+            .field("payments", &state.ledger.payments.len())
+            .field("faults", state.faults.standing())
+            .field("queued_faults", &state.faults.queued())
             .field("sleeper", &self.sleeper.is_some())
             .finish()
     }

@@ -1,201 +1,23 @@
-//! Request bodies: JSON parsing and the field-level validation behind 422 responses.
+//! The `POST /payments` body: JSON parsing and the field-level validation behind its 422s.
 //!
-//! Everything here is pure: checks that need the simulator's state (does this token exist?) live
-//! with the state.
+//! Everything here is pure: checks that need the ledger (does this token exist?) are made when the
+//! payment is created.
 
 use checkout_sdk_core::id::{CustomerId, SourceId};
 use serde_json::{Map, Value};
 
-use super::clock;
-use super::rules;
+use crate::rules;
+use crate::validation::{
+    absent, optional_bool, optional_object, optional_text, parse_object, Errors, Reject, MAX_REFERENCE,
+};
+use crate::vault::{card_fields, check_cvv, CardInput};
 
-/// Longest `reference` the API accepts.
-const MAX_REFERENCE: usize = 50;
 /// Longest free-text field (description, names, URLs) the simulator accepts.
 const MAX_TEXT: usize = 1024;
 
-/// Why a body was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Reject {
-    /// Not JSON, or not a JSON object: 422 `request_malformed`.
-    Malformed,
-    /// 422 `request_invalid` with these codes.
-    Invalid(Vec<&'static str>),
-}
-
-/// Collected `error_codes`, without duplicates, in the order found.
-#[derive(Debug, Default)]
-pub(super) struct Errors(Vec<&'static str>);
-
-impl Errors {
-    pub(super) fn push(&mut self, code: &'static str) {
-        if !self.0.contains(&code) {
-            self.0.push(code);
-        }
-    }
-
-    pub(super) fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub(super) fn into_reject(self) -> Reject {
-        Reject::Invalid(self.0)
-    }
-}
-
-/// Parses a JSON object body; `optional` bodies may also be empty or `null`.
-pub(super) fn parse_object(body: &[u8], optional: bool) -> Result<Map<String, Value>, Reject> {
-    if optional && body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Map::new());
-    }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(Value::Null) if optional => Ok(Map::new()),
-        _ => Err(Reject::Malformed),
-    }
-}
-
-/// A field that is absent or `null`.
-fn absent(value: Option<&Value>) -> bool {
-    matches!(value, None | Some(Value::Null))
-}
-
-/// An optional string field of at most `max` bytes; anything else adds `code`.
-fn optional_text(
-    obj: &Map<String, Value>,
-    field: &str,
-    max: usize,
-    code: &'static str,
-    errors: &mut Errors,
-) -> Option<String> {
-    match obj.get(field) {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.len() <= max && !s.chars().any(char::is_control) => Some(s.clone()),
-        Some(_) => {
-            errors.push(code);
-            None
-        }
-    }
-}
-
-/// An optional object field; anything else adds `code`.
-fn optional_object(obj: &Map<String, Value>, field: &str, code: &'static str, errors: &mut Errors) -> Option<Value> {
-    match obj.get(field) {
-        None | Some(Value::Null) => None,
-        Some(v @ Value::Object(_)) => Some(v.clone()),
-        Some(_) => {
-            errors.push(code);
-            None
-        }
-    }
-}
-
-/// An optional boolean field (default `default`); anything else adds `code`.
-fn optional_bool(
-    obj: &Map<String, Value>,
-    field: &str,
-    default: bool,
-    code: &'static str,
-    errors: &mut Errors,
-) -> bool {
-    match obj.get(field) {
-        None | Some(Value::Null) => default,
-        Some(Value::Bool(b)) => *b,
-        Some(_) => {
-            errors.push(code);
-            default
-        }
-    }
-}
-
-/// Card details as sent in a `card` source or to `POST /tokens`, checked.
-#[derive(Clone)]
-pub(super) struct CardInput {
-    /// The full number: kept in memory to pay with, never echoed.
-    pub(super) number: String,
-    pub(super) expiry_month: u32,
-    pub(super) expiry_year: u32,
-    pub(super) name: Option<String>,
-    pub(super) billing_address: Option<Value>,
-    pub(super) phone: Option<Value>,
-}
-
-/// Whether a card expiring at the end of `month`/`year` has expired at `now`.
-pub(super) fn is_expired(month: u32, year: u32, now: i64) -> bool {
-    (i64::from(year), month) < clock::year_month(now)
-}
-
-/// Checks card fields (`number`, `expiry_month`, `expiry_year`, `cvv`, `name`,
-/// `billing_address`, `phone`) against the simulator clock `now`.
-fn card_fields(obj: &Map<String, Value>, now: i64, errors: &mut Errors) -> Option<CardInput> {
-    let number = match obj.get("number") {
-        None | Some(Value::Null) => {
-            errors.push("card_number_required");
-            None
-        }
-        Some(Value::String(s)) if (12..=19).contains(&s.len()) && rules::luhn(s) => Some(s.clone()),
-        Some(_) => {
-            errors.push("card_number_invalid");
-            None
-        }
-    };
-    let expiry_month = match obj.get("expiry_month") {
-        None | Some(Value::Null) => {
-            errors.push("card_expiry_month_required");
-            None
-        }
-        Some(v) => {
-            let month = v.as_u64().filter(|m| (1..=12).contains(m)).and_then(|m| u32::try_from(m).ok());
-            if month.is_none() {
-                errors.push("card_expiry_month_invalid");
-            }
-            month
-        }
-    };
-    let expiry_year = match obj.get("expiry_year") {
-        None | Some(Value::Null) => {
-            errors.push("card_expiry_year_required");
-            None
-        }
-        Some(v) => {
-            let year = v.as_u64().filter(|y| (1000..=9999).contains(y)).and_then(|y| u32::try_from(y).ok());
-            if year.is_none() {
-                errors.push("card_expiry_year_invalid");
-            }
-            year
-        }
-    };
-    if let (Some(month), Some(year)) = (expiry_month, expiry_year) {
-        if is_expired(month, year, now) {
-            errors.push("card_expired");
-        }
-    }
-    check_cvv(obj, errors);
-    let name = optional_text(obj, "name", 255, "card_holder_name_invalid", errors);
-    let billing_address = optional_object(obj, "billing_address", "address_invalid", errors);
-    let phone = optional_object(obj, "phone", "phone_number_invalid", errors);
-    Some(CardInput {
-        number: number?,
-        expiry_month: expiry_month?,
-        expiry_year: expiry_year?,
-        name,
-        billing_address,
-        phone,
-    })
-}
-
-/// An optional `cvv`: a string of 3 or 4 digits. It is checked and then forgotten.
-fn check_cvv(obj: &Map<String, Value>, errors: &mut Errors) {
-    match obj.get("cvv") {
-        None | Some(Value::Null) => {}
-        Some(Value::String(s)) if (3..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) => {}
-        Some(_) => errors.push("cvv_invalid"),
-    }
-}
-
 /// The `source` of a payment request.
 #[derive(Clone)]
-pub(super) enum SourceInput {
+pub(crate) enum SourceInput {
     /// `{"type": "card", ...}`
     Card(CardInput),
     /// `{"type": "token", "token": "tok_..."}`
@@ -211,28 +33,28 @@ pub(super) enum SourceInput {
 
 /// The `customer` object of a payment request.
 #[derive(Debug, Clone, Default)]
-pub(super) struct CustomerInput {
-    pub(super) id: Option<String>,
-    pub(super) email: Option<String>,
-    pub(super) name: Option<String>,
+pub(crate) struct CustomerInput {
+    pub(crate) id: Option<String>,
+    pub(crate) email: Option<String>,
+    pub(crate) name: Option<String>,
 }
 
 /// A checked `POST /payments` body.
 #[derive(Clone)]
-pub(super) struct PaymentInput {
-    pub(super) amount: u64,
-    pub(super) currency: String,
-    pub(super) source: SourceInput,
-    pub(super) reference: Option<String>,
-    pub(super) description: Option<String>,
-    pub(super) metadata: Option<Value>,
-    pub(super) customer: Option<CustomerInput>,
-    pub(super) three_ds: bool,
-    pub(super) attempt_n3d: bool,
-    pub(super) risk_enabled: bool,
-    pub(super) payment_type: String,
-    pub(super) success_url: Option<String>,
-    pub(super) failure_url: Option<String>,
+pub(crate) struct PaymentInput {
+    pub(crate) amount: u64,
+    pub(crate) currency: String,
+    pub(crate) source: SourceInput,
+    pub(crate) reference: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) metadata: Option<Value>,
+    pub(crate) customer: Option<CustomerInput>,
+    pub(crate) three_ds: bool,
+    pub(crate) attempt_n3d: bool,
+    pub(crate) risk_enabled: bool,
+    pub(crate) payment_type: String,
+    pub(crate) success_url: Option<String>,
+    pub(crate) failure_url: Option<String>,
 }
 
 fn is_source_type(kind: &str) -> bool {
@@ -373,7 +195,7 @@ fn redirect_url(obj: &Map<String, Value>, field: &str, code: &'static str, error
 }
 
 /// Parses and checks a `POST /payments` body against the simulator clock `now`.
-pub(super) fn parse_payment(body: &[u8], now: i64) -> Result<PaymentInput, Reject> {
+pub(crate) fn parse_payment(body: &[u8], now: i64) -> Result<PaymentInput, Reject> {
     let obj = parse_object(body, false)?;
     let mut errors = Errors::default();
 
@@ -479,60 +301,10 @@ pub(super) fn parse_payment(body: &[u8], now: i64) -> Result<PaymentInput, Rejec
     }
 }
 
-/// Parses and checks a `POST /tokens` body.
-pub(super) fn parse_token(body: &[u8], now: i64) -> Result<CardInput, Reject> {
-    let obj = parse_object(body, false)?;
-    let mut errors = Errors::default();
-    match obj.get("type") {
-        Some(Value::String(t)) if t == "card" => {}
-        None | Some(Value::Null) => errors.push("token_type_required"),
-        Some(_) => errors.push("token_type_invalid"),
-    }
-    let card = card_fields(&obj, now, &mut errors);
-    match card {
-        Some(card) if errors.is_empty() => Ok(card),
-        _ => Err(errors.into_reject()),
-    }
-}
-
-/// A checked capture, refund or void body.
-#[derive(Debug, Clone, Default)]
-pub(super) struct ActionInput {
-    pub(super) amount: Option<u64>,
-    pub(super) reference: Option<String>,
-    pub(super) metadata: Option<Value>,
-}
-
-/// Parses a capture/refund (`with_amount`) or void body; the body is optional.
-pub(super) fn parse_action(body: &[u8], with_amount: bool) -> Result<ActionInput, Reject> {
-    let obj = parse_object(body, true)?;
-    let mut errors = Errors::default();
-    let amount = if with_amount {
-        match obj.get("amount") {
-            None | Some(Value::Null) => None,
-            Some(v) => {
-                let amount = v.as_u64().filter(|a| *a > 0);
-                if amount.is_none() {
-                    errors.push("amount_invalid");
-                }
-                amount
-            }
-        }
-    } else {
-        None
-    };
-    let reference = optional_text(&obj, "reference", MAX_REFERENCE, "reference_invalid", &mut errors);
-    let metadata = optional_object(&obj, "metadata", "metadata_invalid", &mut errors);
-    if errors.is_empty() {
-        Ok(ActionInput { amount, reference, metadata })
-    } else {
-        Err(errors.into_reject())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock;
     use serde_json::json;
 
     const NOW: i64 = clock::SEEDED_EPOCH;
@@ -579,20 +351,5 @@ mod tests {
         );
         assert_eq!(parse_payment(b"[1]", NOW).err(), Some(Reject::Malformed));
         assert_eq!(parse_payment(b"", NOW).err(), Some(Reject::Malformed));
-    }
-
-    #[test]
-    fn the_current_month_has_not_expired() {
-        assert!(!is_expired(1, 2026, NOW));
-        assert!(is_expired(12, 2025, NOW));
-    }
-
-    #[test]
-    fn action_bodies_are_optional() {
-        assert!(parse_action(b"", true).is_ok());
-        assert!(parse_action(b"null", true).is_ok());
-        assert_eq!(parse_action(br#"{"amount": 0}"#, true).err(), Some(Reject::Invalid(vec!["amount_invalid"])));
-        assert!(parse_action(br#"{"amount": 0}"#, false).is_ok());
-        assert_eq!(parse_action(b"{", true).err(), Some(Reject::Malformed));
     }
 }

@@ -1,20 +1,18 @@
 //! The sandbox simulator, driven through raw HTTP requests as the SDK (or a server) would send them.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use checkout_sdk_core::transport::{
-    Headers, HttpRequest, HttpResponse, HttpTransport, Method, Sleeper, TransportErrorKind,
-};
-use checkout_sdk_fake::simulator::{test_cards, CardDetails, Fault, Faults, RedirectError, Simulator, MAX_BODY_BYTES};
+use checkout_sdk_core::transport::{Headers, HttpRequest, HttpResponse, HttpTransport, Method, TransportErrorKind};
+use checkout_sdk_simulator::{test_cards, CardDetails, Fault, Faults, RedirectError, Simulator, MAX_BODY_BYTES};
 use serde_json::{json, Value};
 
-const BASE: &str = "https://api.sandbox.checkout.com";
-const LEGACY_KEY: &str = "sk_test_fde517a8-3f01-41ef-b4bd-4282384b0a64";
-const BEARER_KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
-const PUBLIC_LEGACY_KEY: &str = "pk_test_fde517a8-3f01-41ef-b4bd-4282384b0a64";
-const PUBLIC_BEARER_KEY: &str = "pk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
+use checkout_sdk_fake::keys::{
+    LEGACY_PUBLIC_KEY as PUBLIC_LEGACY_KEY, LEGACY_SECRET_KEY as LEGACY_KEY, SANDBOX_BASE_URL as BASE,
+    SANDBOX_PUBLIC_KEY as PUBLIC_BEARER_KEY, SANDBOX_SECRET_KEY as BEARER_KEY,
+};
+use checkout_sdk_fake::runtime::RecordingSleeper;
 
 // ----- helpers -----
 
@@ -163,16 +161,6 @@ fn assert_no_card_data(text: &str) {
         assert!(!text.contains(number), "a full card number leaked: {text}");
     }
     assert!(!text.contains("\"cvv\""), "a cvv leaked: {text}");
-}
-
-#[derive(Default)]
-struct RecordingSleeper(Mutex<Vec<Duration>>);
-
-#[async_trait::async_trait]
-impl Sleeper for RecordingSleeper {
-    async fn sleep(&self, duration: Duration) {
-        self.0.lock().unwrap().push(duration);
-    }
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -1251,20 +1239,20 @@ fn random_faults_are_deterministic_with_a_seed() {
 
 #[tokio::test]
 async fn the_transport_sleeps_reports_elapsed_and_times_out() {
-    let sleeper = Arc::new(RecordingSleeper::default());
-    let sim = Simulator::seeded(33).with_sleeper(sleeper.clone());
+    let sleeper = RecordingSleeper::new();
+    let sim = Simulator::seeded(33).with_sleeper(Arc::new(sleeper.clone()));
     let api = Api::new(sim.clone());
     let request = api.build(Method::Post, "/payments", Some(&payment(100, card(test_cards::VISA))));
 
     let response = sim.send(request.clone()).await.unwrap();
     assert_eq!(response.status, 201);
     assert_eq!(response.elapsed, Some(Duration::ZERO));
-    assert!(sleeper.0.lock().unwrap().is_empty());
+    assert!(sleeper.sleeps().is_empty());
 
     sim.set_faults(Faults { latency: Some(Duration::from_millis(300)), ..Faults::default() });
     let response = sim.send(request.clone()).await.unwrap();
     assert_eq!(response.elapsed, Some(Duration::from_millis(300)));
-    assert_eq!(*sleeper.0.lock().unwrap(), [Duration::from_millis(300)]);
+    assert_eq!(sleeper.sleeps(), [Duration::from_millis(300)]);
 
     // Longer than the attempt's timeout: processed, then timed out.
     let mut short = request.clone();

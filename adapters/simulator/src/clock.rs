@@ -6,11 +6,11 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// 2026-01-01T00:00:00Z, where a seeded simulator's clock starts.
-pub(super) const SEEDED_EPOCH: i64 = 1_767_225_600;
+pub(crate) const SEEDED_EPOCH: i64 = 1_767_225_600;
 
 /// Seconds since the Unix epoch, system-backed or fixed.
 #[derive(Debug, Clone)]
-pub(super) enum Clock {
+pub(crate) enum Clock {
     /// Starts at [`SEEDED_EPOCH`] and moves one second per processed request (or when advanced).
     Fixed(i64),
     /// The system clock plus an offset (from [`Clock::advance`]).
@@ -19,7 +19,7 @@ pub(super) enum Clock {
 
 impl Clock {
     /// The current time in seconds since the Unix epoch.
-    pub(super) fn now(&self) -> i64 {
+    pub(crate) fn now(&self) -> i64 {
         match self {
             Clock::Fixed(now) => *now,
             Clock::System { offset } => {
@@ -30,14 +30,14 @@ impl Clock {
     }
 
     /// One request was processed: a fixed clock moves by one second.
-    pub(super) fn tick(&mut self) {
+    pub(crate) fn tick(&mut self) {
         if let Clock::Fixed(now) = self {
             *now = now.saturating_add(1);
         }
     }
 
     /// Moves the clock forward by `secs`.
-    pub(super) fn advance(&mut self, secs: i64) {
+    pub(crate) fn advance(&mut self, secs: i64) {
         match self {
             Clock::Fixed(now) => *now = now.saturating_add(secs),
             Clock::System { offset } => *offset = offset.saturating_add(secs),
@@ -66,7 +66,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 /// `secs` as RFC 3339 in UTC, to the second: `2026-01-01T00:00:00Z`.
-pub(super) fn rfc3339(secs: i64) -> String {
+pub(crate) fn rfc3339(secs: i64) -> String {
     let secs = secs.clamp(MIN_SECS, MAX_SECS);
     let days = secs.div_euclid(86_400);
     let in_day = secs.rem_euclid(86_400);
@@ -75,7 +75,7 @@ pub(super) fn rfc3339(secs: i64) -> String {
 }
 
 /// The (year, month) of `secs`, for card expiry checks.
-pub(super) fn year_month(secs: i64) -> (i64, u32) {
+pub(crate) fn year_month(secs: i64) -> (i64, u32) {
     let (y, m, _) = civil_from_days(secs.clamp(MIN_SECS, MAX_SECS).div_euclid(86_400));
     (y, m)
 }

@@ -5,7 +5,7 @@ use checkout_sdk_core::transport::Headers;
 
 /// Which keys a route accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Access {
+pub(crate) enum Access {
     /// Secret keys only (every payment route).
     Secret,
     /// Secret or public keys (`POST /tokens`, which the real API calls with a public key).
@@ -14,7 +14,7 @@ pub(super) enum Access {
 
 /// Whether `headers` carry a key that `access` accepts, in the format its kind requires: legacy
 /// keys raw, new keys as `Bearer <key>` (the scheme name is matched case-insensitively).
-pub(super) fn is_authorized(headers: &Headers, access: Access) -> bool {
+pub(crate) fn is_authorized(headers: &Headers, access: Access) -> bool {
     let Some(value) = headers.get("authorization") else {
         return false;
     };

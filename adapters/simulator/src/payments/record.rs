@@ -1,141 +1,18 @@
-//! What the simulator remembers, and how each record looks on the wire.
+//! A payment and its history, and how they look on the wire.
 //!
-//! Card numbers are kept in memory (a token or a stored source must be payable later) but no
-//! rendering here ever includes more than the BIN and the last four digits, and no cvv is kept at
-//! all.
+//! No rendering here ever includes more than a card's BIN and last four digits (see
+//! [`Card`](crate::vault::Card)).
 
 use serde_json::{json, Map, Value};
 
-use super::clock::rfc3339;
-use super::request::{is_expired, CardInput};
-use super::rules::{self, Response};
-use super::wire::RedirectKind;
-
-/// A card the simulator can charge.
-#[derive(Clone)]
-pub(super) struct Card {
-    number: String,
-    pub(super) expiry_month: u32,
-    pub(super) expiry_year: u32,
-    pub(super) name: Option<String>,
-    pub(super) billing_address: Option<Value>,
-    pub(super) phone: Option<Value>,
-    pub(super) fingerprint: String,
-}
-
-impl Card {
-    pub(super) fn new(input: CardInput) -> Self {
-        let fingerprint = super::ids::card_fingerprint(&input.number);
-        Card {
-            number: input.number,
-            expiry_month: input.expiry_month,
-            expiry_year: input.expiry_year,
-            name: input.name,
-            billing_address: input.billing_address,
-            phone: input.phone,
-            fingerprint,
-        }
-    }
-
-    /// The full number, for the rules that look at it. Never rendered.
-    pub(super) fn number(&self) -> &str {
-        &self.number
-    }
-
-    /// Whether the number is one the API would accept (tokens made in Rust are not checked).
-    pub(super) fn number_is_valid(&self) -> bool {
-        (12..=19).contains(&self.number.len()) && rules::luhn(&self.number)
-    }
-
-    pub(super) fn is_expired(&self, now: i64) -> bool {
-        !(1..=12).contains(&self.expiry_month) || is_expired(self.expiry_month, self.expiry_year, now)
-    }
-
-    pub(super) fn bin(&self) -> &str {
-        self.number.get(..6).unwrap_or_default()
-    }
-
-    pub(super) fn last4(&self) -> &str {
-        self.number.get(self.number.len().saturating_sub(4)..).unwrap_or_default()
-    }
-
-    pub(super) fn scheme(&self) -> &'static str {
-        rules::scheme(&self.number)
-    }
-
-    /// The fields shared by payment sources and token responses.
-    pub(super) fn describe(&self, out: &mut Map<String, Value>) {
-        out.insert("expiry_month".into(), json!(self.expiry_month));
-        out.insert("expiry_year".into(), json!(self.expiry_year));
-        out.insert("scheme".into(), json!(self.scheme()));
-        out.insert("last4".into(), json!(self.last4()));
-        out.insert("bin".into(), json!(self.bin()));
-        out.insert("card_type".into(), json!("Credit"));
-        out.insert("card_category".into(), json!("Consumer"));
-        if let Some(name) = &self.name {
-            out.insert("name".into(), json!(name));
-        }
-        if let Some(address) = &self.billing_address {
-            out.insert("billing_address".into(), address.clone());
-        }
-        if let Some(phone) = &self.phone {
-            out.insert("phone".into(), phone.clone());
-        }
-    }
-
-    /// The payment's `source` object; `id` is the `src_` id once there is one.
-    pub(super) fn source_json(&self, id: Option<&str>) -> Value {
-        let mut out = Map::new();
-        out.insert("type".into(), json!("card"));
-        if let Some(id) = id {
-            out.insert("id".into(), json!(id));
-        }
-        self.describe(&mut out);
-        out.insert("fingerprint".into(), json!(self.fingerprint));
-        Value::Object(out)
-    }
-}
-
-/// A single-use card token.
-pub(super) struct Token {
-    pub(super) card: Card,
-    pub(super) expires_on: i64,
-    pub(super) used: bool,
-}
-
-/// A stored, reusable payment source (`src_...`).
-pub(super) struct StoredSource {
-    pub(super) customer: String,
-    pub(super) card: Card,
-}
-
-/// A customer (`cus_...`).
-pub(super) struct Customer {
-    pub(super) id: String,
-    pub(super) email: Option<String>,
-    pub(super) name: Option<String>,
-    /// The last source that paid successfully: what a `customer` source pays with.
-    pub(super) default_source: Option<String>,
-}
-
-impl Customer {
-    /// `{"id", "email", "name"}`, without the fields it does not have.
-    pub(super) fn to_json(&self) -> Value {
-        let mut out = Map::new();
-        out.insert("id".into(), json!(self.id));
-        if let Some(email) = &self.email {
-            out.insert("email".into(), json!(email));
-        }
-        if let Some(name) = &self.name {
-            out.insert("name".into(), json!(name));
-        }
-        Value::Object(out)
-    }
-}
+use crate::clock::rfc3339;
+use crate::redirects::RedirectKind;
+use crate::rules::{self, Response};
+use crate::vault::Card;
 
 /// What pays.
 #[derive(Clone)]
-pub(super) enum Funding {
+pub(crate) enum Funding {
     /// A card (sent in full, through a token, a stored source or a customer); `source_id` is the
     /// `src_` id once there is one.
     Card { card: Card, source_id: Option<String> },
@@ -158,10 +35,10 @@ impl Funding {
 
 /// The `3ds` object of a payment.
 #[derive(Debug, Clone)]
-pub(super) struct ThreeDs {
-    pub(super) downgraded: bool,
-    pub(super) enrolled: &'static str,
-    pub(super) authentication_response: Option<&'static str>,
+pub(crate) struct ThreeDs {
+    pub(crate) downgraded: bool,
+    pub(crate) enrolled: &'static str,
+    pub(crate) authentication_response: Option<&'static str>,
 }
 
 impl ThreeDs {
@@ -176,15 +53,15 @@ impl ThreeDs {
 
 /// One entry of `GET /payments/{id}/actions`.
 #[derive(Clone)]
-pub(super) struct Action {
-    pub(super) id: String,
-    pub(super) kind: &'static str,
-    pub(super) processed_on: i64,
-    pub(super) amount: u64,
-    pub(super) response: Response,
-    pub(super) auth_code: Option<String>,
-    pub(super) reference: Option<String>,
-    pub(super) metadata: Option<Value>,
+pub(crate) struct Action {
+    pub(crate) id: String,
+    pub(crate) kind: &'static str,
+    pub(crate) processed_on: i64,
+    pub(crate) amount: u64,
+    pub(crate) response: Response,
+    pub(crate) auth_code: Option<String>,
+    pub(crate) reference: Option<String>,
+    pub(crate) metadata: Option<Value>,
 }
 
 impl Action {
@@ -212,42 +89,42 @@ impl Action {
 
 /// A payment and its history.
 #[derive(Clone)]
-pub(super) struct Payment {
-    pub(super) id: String,
+pub(crate) struct Payment {
+    pub(crate) id: String,
     /// The `sid_` id and the kind of redirect, for payments that needed one.
-    pub(super) session: Option<(String, RedirectKind)>,
+    pub(crate) session: Option<(String, RedirectKind)>,
     /// Still waiting for the redirect to complete.
-    pub(super) pending: bool,
-    pub(super) requested_on: i64,
-    pub(super) amount: u64,
-    pub(super) currency: String,
-    pub(super) reference: Option<String>,
-    pub(super) description: Option<String>,
-    pub(super) metadata: Option<Value>,
-    pub(super) payment_type: String,
-    pub(super) funding: Funding,
-    pub(super) customer_id: String,
-    pub(super) three_ds: Option<ThreeDs>,
-    pub(super) risk_enabled: bool,
-    pub(super) risk_flagged: bool,
-    pub(super) attempt_n3d: bool,
+    pub(crate) pending: bool,
+    pub(crate) requested_on: i64,
+    pub(crate) amount: u64,
+    pub(crate) currency: String,
+    pub(crate) reference: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) metadata: Option<Value>,
+    pub(crate) payment_type: String,
+    pub(crate) funding: Funding,
+    pub(crate) customer_id: String,
+    pub(crate) three_ds: Option<ThreeDs>,
+    pub(crate) risk_enabled: bool,
+    pub(crate) risk_flagged: bool,
+    pub(crate) attempt_n3d: bool,
     /// The authorization's response, once processed.
-    pub(super) response: Option<Response>,
-    pub(super) auth_code: Option<String>,
-    pub(super) processed_on: Option<i64>,
-    pub(super) captured: u64,
-    pub(super) refunded: u64,
-    pub(super) voided: bool,
+    pub(crate) response: Option<Response>,
+    pub(crate) auth_code: Option<String>,
+    pub(crate) processed_on: Option<i64>,
+    pub(crate) captured: u64,
+    pub(crate) refunded: u64,
+    pub(crate) voided: bool,
     /// Oldest first.
-    pub(super) actions: Vec<Action>,
-    pub(super) success_url: Option<String>,
-    pub(super) failure_url: Option<String>,
-    /// The base URL the payment was created through (for [`Simulator::payment`](super::Simulator::payment)).
-    pub(super) base: String,
+    pub(crate) actions: Vec<Action>,
+    pub(crate) success_url: Option<String>,
+    pub(crate) failure_url: Option<String>,
+    /// The base URL the payment was created through (for [`Simulator::payment`](crate::Simulator::payment)).
+    pub(crate) base: String,
 }
 
 impl Payment {
-    pub(super) fn approved(&self) -> bool {
+    pub(crate) fn approved(&self) -> bool {
         !self.pending && self.response.is_some_and(Response::is_approved)
     }
 
@@ -256,7 +133,7 @@ impl Payment {
     }
 
     /// The status as the API names it, derived from the history.
-    pub(super) fn status(&self) -> &'static str {
+    pub(crate) fn status(&self) -> &'static str {
         if self.pending {
             "Pending"
         } else if !self.approved() {
@@ -283,17 +160,17 @@ impl Payment {
     }
 
     /// Capture is allowed while something authorized is left and nothing was voided or refunded.
-    pub(super) fn can_capture(&self) -> bool {
+    pub(crate) fn can_capture(&self) -> bool {
         self.approved() && !self.is_verification() && !self.voided && self.refunded == 0 && self.captured < self.amount
     }
 
     /// Refund is allowed while some captured amount is not refunded yet.
-    pub(super) fn can_refund(&self) -> bool {
+    pub(crate) fn can_refund(&self) -> bool {
         self.approved() && self.captured > self.refunded
     }
 
     /// Void is allowed only on an authorization with nothing captured.
-    pub(super) fn can_void(&self) -> bool {
+    pub(crate) fn can_void(&self) -> bool {
         self.approved() && !self.is_verification() && !self.voided && self.captured == 0
     }
 
@@ -338,7 +215,7 @@ impl Payment {
     }
 
     /// The 202 body of a payment waiting for a redirect.
-    pub(super) fn pending_json(&self, base: &str) -> Value {
+    pub(crate) fn pending_json(&self, base: &str) -> Value {
         let mut out = Map::new();
         out.insert("id".into(), json!(self.id));
         out.insert("status".into(), json!("Pending"));
@@ -354,7 +231,7 @@ impl Payment {
     }
 
     /// The 201 body of a processed payment.
-    pub(super) fn processed_json(&self, base: &str, customer: &Value) -> Value {
+    pub(crate) fn processed_json(&self, base: &str, customer: &Value) -> Value {
         let response = self.response.unwrap_or(rules::APPROVED);
         let mut out = Map::new();
         out.insert("id".into(), json!(self.id));
@@ -384,7 +261,7 @@ impl Payment {
 
     /// The 200 body of `GET /payments/{id}`; `with_actions` adds the action summary the API
     /// returns when the payment is looked up by session id.
-    pub(super) fn details_json(&self, base: &str, customer: &Value, with_actions: bool) -> Value {
+    pub(crate) fn details_json(&self, base: &str, customer: &Value, with_actions: bool) -> Value {
         let mut out = Map::new();
         out.insert("id".into(), json!(self.id));
         out.insert("requested_on".into(), json!(rfc3339(self.requested_on)));
@@ -436,7 +313,7 @@ impl Payment {
     }
 
     /// The body of `GET /payments/{id}/actions`: newest first.
-    pub(super) fn actions_json(&self) -> Value {
+    pub(crate) fn actions_json(&self) -> Value {
         Value::Array(self.actions.iter().rev().map(Action::to_json).collect())
     }
 }

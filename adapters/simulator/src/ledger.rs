@@ -1,0 +1,26 @@
+//! The domain state every route family works on: the clock, the id generator, the payments and
+//! the vault. Request handling (faults, idempotency, request ids) lives in the pipeline instead.
+
+use crate::clock::Clock;
+use crate::ids::Rng;
+use crate::payments::PaymentBook;
+use crate::vault::Vault;
+
+/// Payments, tokens, stored sources and customers, with the clock and ids they are made with.
+pub(crate) struct Ledger {
+    /// The simulator's clock: card and token expiry, every timestamp.
+    pub(crate) clock: Clock,
+    /// Payment, action, session, token, source and customer ids, and authorization codes.
+    pub(crate) ids: Rng,
+    /// Payments, their sessions and their actions.
+    pub(crate) payments: PaymentBook,
+    /// Tokens, stored sources and customers.
+    pub(crate) vault: Vault,
+}
+
+impl Ledger {
+    /// An empty ledger.
+    pub(crate) fn new(clock: Clock, ids: Rng) -> Self {
+        Ledger { clock, ids, payments: PaymentBook::default(), vault: Vault::default() }
+    }
+}

@@ -1,0 +1,119 @@
+//! Routing: which route family answers a request, and the rules the pipeline applies before the
+//! family sees it.
+//!
+//! A route family is a module with three things: a `route` matcher (`None` when a path is not one
+//! of its own), a `Route` type whose `rules` say which key it needs, whether it is idempotent and
+//! whether faults hit it, and a `handle` function. Adding a family (payouts, webhooks, ...) is
+//! that module, one variant of [`Route`], one entry in [`FAMILIES`] and one arm in [`dispatch`].
+
+use checkout_sdk_core::transport::Method;
+
+use crate::auth::Access;
+use crate::ledger::Ledger;
+use crate::reply::Reply;
+use crate::{actions, payments, redirects, vault};
+
+/// A recognised request, by family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// `/payments` and `/payments/{id}`.
+    Payments(payments::Route),
+    /// `/payments/{id}/{actions|captures|refunds|voids}`.
+    Actions(actions::Route),
+    /// `/tokens`.
+    Vault(vault::Route),
+    /// `/sandbox/{3ds|apm}/{sid}...`: the pages the cardholder's browser opens.
+    Redirects(redirects::Route),
+}
+
+impl Route {
+    /// The rules the pipeline applies to this route.
+    pub(crate) fn rules(&self) -> Rules {
+        match self {
+            Route::Payments(route) => route.rules(),
+            Route::Actions(route) => route.rules(),
+            Route::Vault(route) => route.rules(),
+            Route::Redirects(route) => route.rules(),
+        }
+    }
+}
+
+/// What the pipeline applies before a route family sees the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rules {
+    /// Which keys are accepted; `None` for pages a cardholder's browser opens.
+    pub(crate) access: Option<Access>,
+    /// Whether `Cko-Idempotency-Key` applies.
+    pub(crate) idempotent: bool,
+    /// Whether faults apply by default (otherwise only with [`Faults::all_routes`](crate::Faults)).
+    pub(crate) faulted: bool,
+}
+
+impl Rules {
+    /// A Payments API read: a secret key, faults by default.
+    pub(crate) const API: Rules = Rules { access: Some(Access::Secret), idempotent: false, faulted: true };
+    /// A page for the cardholder's browser: no key, no idempotency, faults only when asked.
+    pub(crate) const PAGE: Rules = Rules { access: None, idempotent: false, faulted: false };
+
+    /// The same rules for a POST that honours `Cko-Idempotency-Key`.
+    pub(crate) const fn idempotent(self) -> Rules {
+        Rules { idempotent: true, ..self }
+    }
+}
+
+/// The result of routing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Routing {
+    /// A known route with the right method.
+    Found(Route),
+    /// A known path with another method; carries the `Allow` value.
+    MethodNotAllowed(&'static str),
+    /// Nothing here (including ids with characters an id cannot have).
+    NotFound,
+}
+
+/// A route family's matcher: the routing of `method` on the path's segments, or `None` when the
+/// path is not one of the family's.
+type Matcher = fn(Method, &[&str]) -> Option<Routing>;
+
+/// Every route family, asked in order.
+const FAMILIES: [Matcher; 4] = [payments::route, actions::route, vault::route, redirects::route];
+
+/// Routes `method path`; `path` has no query (see [`Target`](crate::target::Target)).
+pub(crate) fn route(method: Method, path: &str) -> Routing {
+    let Some(rest) = path.strip_prefix('/') else {
+        return Routing::NotFound;
+    };
+    let segments: Vec<&str> = rest.split('/').collect();
+    FAMILIES.iter().find_map(|matcher| matcher(method, &segments)).unwrap_or(Routing::NotFound)
+}
+
+/// `Found(route)` when `method` is `wanted`, else `MethodNotAllowed` naming `wanted`.
+pub(crate) fn expect(method: Method, wanted: Method, route: Route) -> Routing {
+    if method == wanted {
+        Routing::Found(route)
+    } else {
+        Routing::MethodNotAllowed(wanted.as_str())
+    }
+}
+
+/// What a route family knows about the request besides its body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ctx<'a> {
+    /// This request's `Cko-Request-Id`.
+    pub(crate) request_id: &'a str,
+    /// Where links point (see [`Target::base`](crate::target::Target::base)).
+    pub(crate) base: &'a str,
+    /// The query string.
+    pub(crate) query: &'a str,
+}
+
+/// Hands the request to its route family.
+pub(crate) fn dispatch(ledger: &mut Ledger, ctx: &Ctx<'_>, route: Route, body: &[u8]) -> Reply {
+    match route {
+        Route::Payments(route) => payments::handle(ledger, ctx, route, body),
+        Route::Actions(route) => actions::handle(ledger, ctx, route, body),
+        Route::Vault(route) => vault::handle(ledger, ctx, route, body),
+        Route::Redirects(route) => redirects::handle(ledger, ctx, route, body),
+    }
+}
