@@ -25,8 +25,8 @@ use checkout_sdk::core::retry::RetryPolicy;
 use checkout_sdk::core::transport::{HttpTransport, Sleeper};
 use checkout_sdk::prelude::*;
 use checkout_sdk_fake::fault_injection::{AttemptFault, FaultyTransport};
-use checkout_sdk_simulator::Simulator;
 use checkout_sdk_hyper::HyperTransport;
+use checkout_sdk_simulator::Simulator;
 use proptest::prelude::*;
 
 const KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
