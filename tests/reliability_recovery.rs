@@ -22,9 +22,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use checkout_sdk::core::retry::RetryPolicy;
-use checkout_sdk::core::transport::{HttpTransport, Sleeper};
+use checkout_sdk::core::transport::HttpTransport;
 use checkout_sdk::prelude::*;
 use checkout_sdk_fake::fault_injection::{AttemptFault, FaultyTransport};
+use checkout_sdk_fake::runtime::RecordingSleeper;
 use checkout_sdk_hyper::HyperTransport;
 use checkout_sdk_simulator::Simulator;
 use proptest::prelude::*;
@@ -34,14 +35,6 @@ const KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
 const CASES: u32 = 1_000;
 const AMOUNT: u64 = 10_000;
 const PART: u64 = 1_000;
-
-/// Waits for nothing: the tests check what happens, not how long it takes.
-struct NoWait;
-
-#[async_trait::async_trait]
-impl Sleeper for NoWait {
-    async fn sleep(&self, _: Duration) {}
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
@@ -110,7 +103,8 @@ impl World {
             .with_max_retries(max_retries)
             .with_backoff(Duration::from_millis(1), Duration::from_secs(5));
         checkout_sdk::core::Client::builder_shared(self.config.clone(), transport)
-            .sleeper(NoWait)
+            // Records the waits and returns at once: the tests check what happens, not how long.
+            .sleeper(RecordingSleeper::new())
             .retry_policy(policy)
             .build()
             .into()
