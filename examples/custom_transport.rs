@@ -72,7 +72,12 @@ fn main() -> std::process::ExitCode {
     let result: Result<(), Error> = runtime.block_on(async {
         let server = checkout_sdk_sandbox::start().await.map_err(|e| InvalidInput::BaseUrl(e.to_string()))?;
         let config = Config::new(SecretKey::new(SIMULATOR_KEY)?, Environment::custom(&server.base_url())?);
-        let client = Client::with_transport(config, StdTransport);
+        let client = Client::builder()
+            .config(config)
+            .transport(StdTransport)
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .expect("a client");
         let request = PaymentRequest::builder(visa(), 100, Currency::USD).reference("custom-transport").build()?;
         let payment = client.payments().request(request).await?;
         println!(

@@ -6,8 +6,8 @@
 //! ```
 //!
 //! Sends `N` card payment requests (`POST /payments`, an approving Visa test card, a unique
-//! reference each) through the SDK — `Client::from_config_with(config, HyperTransport, no
-//! retries)` — from `C` concurrent tasks, then `N` requests through a bare hyper-util legacy
+//! reference each) through the SDK — `Client::builder().config(config).transport(HyperTransport).retry_policy(no
+//! retries).build().expect("a client")` — from `C` concurrent tasks, then `N` requests through a bare hyper-util legacy
 //! client (HTTP/1.1, pooled, the same connector settings) with the bytes the SDK builds: the
 //! headers and body come once from `RequestPayment::build_request`, and only the ten digits of
 //! the reference are rewritten per request so the server does the same work in both phases.
@@ -341,7 +341,12 @@ async fn measure(args: &Args, base_url: &str) -> Result<(Phase, Phase, usize, us
         Environment::custom(base_url).map_err(|e| e.to_string())?,
     );
     let transport = HyperTransport::builder().timeout(Duration::from_secs(30)).build();
-    let sdk = Client::from_config_with(config.clone(), transport, RetryPolicy::none());
+    let sdk = Client::builder()
+        .config(config.clone())
+        .transport(transport)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("a client");
     let raw = Arc::new(RawRequest::new(&config)?);
     let bare = raw_client();
 

@@ -47,7 +47,12 @@ fn transport() -> HyperTransport {
 }
 
 fn client_without_retries(server: &CannedServer) -> Client {
-    Client::from_config_with(config(server), transport(), RetryPolicy::none())
+    Client::builder()
+        .config(config(server))
+        .transport(transport())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("a client")
 }
 
 fn client_with_quick_retries(server: &CannedServer) -> Client {
@@ -55,7 +60,12 @@ fn client_with_quick_retries(server: &CannedServer) -> Client {
 }
 
 fn client_with_config_and_quick_retries(config: Config) -> Client {
-    Client::from_config_with(config, transport(), RetryPolicy::default().with_backoff(ms(10), ms(50)))
+    Client::builder()
+        .config(config)
+        .transport(transport())
+        .retry_policy(RetryPolicy::default().with_backoff(ms(10), ms(50)))
+        .build()
+        .expect("a client")
 }
 
 fn payment_request() -> PaymentRequest {
@@ -161,7 +171,7 @@ async fn an_approved_payment_arrives_typed_with_its_metadata() {
     bounded(async {
         let server = CannedServer::start(|_| created(&approved_payment())).await;
         // The facade's everyday constructor: default transport, tokio sleeper, default retries.
-        let client = Client::from_config(config(&server)).expect("TLS initialises");
+        let client = Client::builder().config(config(&server)).build().expect("TLS initialises");
 
         let payment = client.payments().request(payment_request()).await.expect("an approved payment");
 
@@ -408,7 +418,12 @@ async fn capture_refund_and_void_post_their_bodies_to_their_paths() {
 async fn a_legacy_key_is_sent_raw_in_the_authorization_header() {
     bounded(async {
         let server = CannedServer::start(|_| Canned::json(200, &approved_payment())).await;
-        let client = Client::from_config_with(config_with_key(&server, LEGACY_KEY), transport(), RetryPolicy::none());
+        let client = Client::builder()
+            .config(config_with_key(&server, LEGACY_KEY))
+            .transport(transport())
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .expect("a client");
 
         client.payments().get(PAYMENT_ID).await.expect("a payment");
 
@@ -424,7 +439,12 @@ async fn a_user_agent_suffix_arrives_after_the_sdk_name() {
     bounded(async {
         let server = CannedServer::start(|_| Canned::json(200, &approved_payment())).await;
         let config = config(&server).with_user_agent_suffix("shop/2.1");
-        let client = Client::from_config_with(config, transport(), RetryPolicy::none());
+        let client = Client::builder()
+            .config(config)
+            .transport(transport())
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .expect("a client");
 
         client.payments().get(PAYMENT_ID).await.expect("a payment");
 
@@ -439,7 +459,12 @@ async fn a_user_agent_suffix_cannot_inject_headers() {
     bounded(async {
         let server = CannedServer::start(|_| Canned::json(200, &approved_payment())).await;
         let config = config(&server).with_user_agent_suffix("shop/1.0\r\nX-Injected: 1");
-        let client = Client::from_config_with(config, transport(), RetryPolicy::none());
+        let client = Client::builder()
+            .config(config)
+            .transport(transport())
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .expect("a client");
 
         let err = client.payments().get(PAYMENT_ID).await.expect_err("an invalid header value");
 
@@ -760,7 +785,12 @@ async fn a_refused_connection_is_not_sent_and_is_retried() {
             .expect("a free loopback port");
         let environment = Environment::custom(&format!("http://{freed}")).unwrap();
         let config = Config::new(SecretKey::new(KEY).unwrap(), environment);
-        let client = Client::from_config_with(config, transport(), RetryPolicy::default().with_backoff(ms(10), ms(50)));
+        let client = Client::builder()
+            .config(config)
+            .transport(transport())
+            .retry_policy(RetryPolicy::default().with_backoff(ms(10), ms(50)))
+            .build()
+            .expect("a client");
 
         let err = client.payments().request(payment_request()).await.expect_err("nothing listens");
 
@@ -786,7 +816,12 @@ async fn retry_after_is_honoured_between_attempts() {
         ])
         .await;
         let policy = RetryPolicy::default().with_backoff(ms(10), Duration::from_secs(2));
-        let client = Client::from_config_with(config(&server), transport(), policy);
+        let client = Client::builder()
+            .config(config(&server))
+            .transport(transport())
+            .retry_policy(policy)
+            .build()
+            .expect("a client");
 
         let started = Instant::now();
         let payment = client.payments().get(PAYMENT_ID).await.expect("success after waiting");
@@ -864,7 +899,12 @@ async fn a_server_that_never_answers_times_out() {
     bounded(async {
         let server = CannedServer::start(|_| Canned::never()).await;
         let transport = HyperTransport::builder().timeout(ms(300)).build();
-        let client = Client::from_config_with(config(&server), transport, RetryPolicy::none());
+        let client = Client::builder()
+            .config(config(&server))
+            .transport(transport)
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .expect("a client");
 
         let started = Instant::now();
         let err = client.payments().request(payment_request()).await.expect_err("no answer");
@@ -892,7 +932,12 @@ async fn the_total_budget_cuts_a_long_transport_timeout() {
             .with_max_retries(2)
             .with_backoff(ms(10), ms(50))
             .with_total_budget(Some(Duration::from_secs(1)));
-        let client = Client::from_config_with(config(&server), transport, policy);
+        let client = Client::builder()
+            .config(config(&server))
+            .transport(transport)
+            .retry_policy(policy)
+            .build()
+            .expect("a client");
 
         let started = Instant::now();
         let err = client.payments().get(PAYMENT_ID).await.expect_err("no answer");
@@ -916,7 +961,12 @@ async fn retried_timeouts_stay_within_the_total_budget() {
             .with_max_retries(2)
             .with_backoff(ms(10), ms(50))
             .with_total_budget(Some(Duration::from_secs(1)));
-        let client = Client::from_config_with(config(&server), transport, policy);
+        let client = Client::builder()
+            .config(config(&server))
+            .transport(transport)
+            .retry_policy(policy)
+            .build()
+            .expect("a client");
 
         let started = Instant::now();
         let err = client.payments().request(payment_request()).await.expect_err("no answer");
@@ -942,7 +992,12 @@ async fn the_total_budget_bounds_a_single_attempt_without_retries() {
         let server = CannedServer::start(|_| Canned::never()).await;
         let transport = HyperTransport::builder().timeout(Duration::from_secs(3)).build();
         let policy = RetryPolicy::none().with_total_budget(Some(ms(500)));
-        let client = Client::from_config_with(config(&server), transport, policy);
+        let client = Client::builder()
+            .config(config(&server))
+            .transport(transport)
+            .retry_policy(policy)
+            .build()
+            .expect("a client");
 
         let started = Instant::now();
         let err = client.payments().get(PAYMENT_ID).await.expect_err("no answer");
@@ -986,8 +1041,12 @@ async fn a_body_over_the_cap_is_refused() {
         let server = CannedServer::start(move |_| Canned::raw(201, body.clone())).await;
         let transport = HyperTransport::builder().timeout(Duration::from_secs(5)).max_body_bytes(1024).build();
         // Retries on: a body that is too large is not retried.
-        let client =
-            Client::from_config_with(config(&server), transport, RetryPolicy::default().with_backoff(ms(10), ms(50)));
+        let client = Client::builder()
+            .config(config(&server))
+            .transport(transport)
+            .retry_policy(RetryPolicy::default().with_backoff(ms(10), ms(50)))
+            .build()
+            .expect("a client");
 
         let err = client.payments().request(payment_request()).await.expect_err("over the cap");
 
@@ -1005,7 +1064,12 @@ async fn a_streamed_body_over_the_cap_is_refused() {
         let server =
             CannedServer::start(move |_| Canned::raw(200, body.clone()).behaviour(Behaviour::CloseDelimited)).await;
         let transport = HyperTransport::builder().timeout(Duration::from_secs(5)).max_body_bytes(1024).build();
-        let client = Client::from_config_with(config(&server), transport, RetryPolicy::none());
+        let client = Client::builder()
+            .config(config(&server))
+            .transport(transport)
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .expect("a client");
 
         let err = client.payments().get(PAYMENT_ID).await.expect_err("over the cap");
 

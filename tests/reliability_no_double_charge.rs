@@ -72,7 +72,7 @@ async fn no_payment_is_charged_twice_under_random_faults() {
     let policy =
         RetryPolicy::default().with_max_retries(6).with_backoff(Duration::from_millis(1), Duration::from_millis(20));
     let transport = HyperTransport::builder().timeout(Duration::from_secs(2)).build();
-    let client = Client::from_config_with(config, transport, policy);
+    let client = Client::builder().config(config).transport(transport).retry_policy(policy).build().expect("a client");
 
     let next = Arc::new(AtomicUsize::new(0));
     let mut tasks = tokio::task::JoinSet::new();
@@ -179,7 +179,12 @@ async fn each_fault_kind_in_turn_still_gives_one_payment() {
     let transport = HyperTransport::builder().timeout(Duration::from_secs(2)).build();
     let policy =
         RetryPolicy::default().with_max_retries(6).with_backoff(Duration::from_millis(1), Duration::from_millis(20));
-    let client = Client::from_config_with(config.clone(), transport.clone(), policy);
+    let client = Client::builder()
+        .config(config.clone())
+        .transport(transport.clone())
+        .retry_policy(policy)
+        .build()
+        .expect("a client");
     for fault in
         [Fault::Status(503), Fault::TooManyRequests { retry_after: 0 }, Fault::DropAfterProcessing, Fault::Status(502)]
     {
@@ -194,7 +199,12 @@ async fn each_fault_kind_in_turn_still_gives_one_payment() {
 
     // Without retries the same drop is reported as "may have been processed", and the payment
     // does exist: exactly the case the idempotency key is for. The caller retries with its own key.
-    let no_retry = Client::from_config_with(config, transport, RetryPolicy::none());
+    let no_retry = Client::builder()
+        .config(config)
+        .transport(transport)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("a client");
     let key: IdempotencyKey = "order-ORD-TWO-attempt".parse().expect("valid key");
     let request = PaymentRequest::builder(card(), 1000, Currency::USD)
         .reference("ORD-TWO")

@@ -124,7 +124,12 @@ fn config(base_url: &str) -> Config {
 /// Retries off: each call has only the transport's timeout.
 fn no_retries(base_url: &str) -> Client {
     let transport = HyperTransport::builder().timeout(TIMEOUT).build();
-    Client::from_config_with(config(base_url), transport, RetryPolicy::none())
+    Client::builder()
+        .config(config(base_url))
+        .transport(transport)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("a client")
 }
 
 /// Retries on (3) with a 200 ms transport timeout, inside a 600 ms total budget.
@@ -134,7 +139,7 @@ fn retries_short_attempts(base_url: &str) -> Client {
         .with_max_retries(3)
         .with_backoff(Duration::from_millis(10), Duration::from_millis(50))
         .with_total_budget(Some(BUDGET));
-    Client::from_config_with(config(base_url), transport, policy)
+    Client::builder().config(config(base_url)).transport(transport).retry_policy(policy).build().expect("a client")
 }
 
 /// Retries on (3) with the transport's default 60 s timeout: only the budget can end the call.
@@ -144,7 +149,7 @@ fn retries_long_attempts(base_url: &str) -> Client {
         .with_max_retries(3)
         .with_backoff(Duration::from_millis(10), Duration::from_millis(50))
         .with_total_budget(Some(BUDGET));
-    Client::from_config_with(config(base_url), transport, policy)
+    Client::builder().config(config(base_url)).transport(transport).retry_policy(policy).build().expect("a client")
 }
 
 fn payment_request() -> PaymentRequest {

@@ -243,21 +243,30 @@ fn keys_configs_and_clients_never_show_the_key() {
         let core = checkout_sdk::core::Client::new(config.clone(), FakeTransport::new());
         ev.debug(&format!("{name} core client"), &core);
         ev.debug(&format!("{name} core client retry policy"), core.retry_policy());
-        let sdk = checkout_sdk::Client::from_config_with(
-            config.clone(),
-            HyperTransport::builder().timeout(Duration::from_secs(1)).build(),
-            RetryPolicy::default(),
-        );
+        let sdk = Client::builder()
+            .config(config.clone())
+            .transport(HyperTransport::builder().timeout(Duration::from_secs(1)).build())
+            .retry_policy(RetryPolicy::default())
+            .build()
+            .expect("a client");
         ev.debug(&format!("{name} sdk client"), &sdk);
         ev.debug(
             &format!("{name} sdk client (fake)"),
-            &checkout_sdk::Client::with_transport(config, FakeTransport::new()),
+            &Client::builder()
+                .config(config)
+                .transport(FakeTransport::new())
+                .retry_policy(RetryPolicy::none())
+                .build()
+                .expect("a client"),
         );
         let vars = |var: &str| match var {
             "CKO_SECRET_KEY" => Some(key.expose().to_string()),
             _ => None,
         };
-        ev.debug(&format!("{name} config from vars"), &checkout_sdk::Client::config_from_vars(vars).expect("valid"));
+        ev.debug(
+            &format!("{name} config from vars"),
+            &checkout_sdk::ClientBuilder::from_vars(vars).build().map(|c| c.config().clone()).expect("valid"),
+        );
     }
     ev.debug("hyper transport", &HyperTransport::builder().build());
     ev.assert_clean();
@@ -393,11 +402,14 @@ fn failed_fake_assertions_do_not_print_the_key_or_the_card() {
 async fn refused(key: SecretKey) -> Error {
     let port = std::net::TcpListener::bind(("127.0.0.1", 0)).and_then(|l| l.local_addr()).expect("free port").port();
     let config = Config::new(key, Environment::custom(&format!("http://127.0.0.1:{port}")).expect("loopback URL"));
-    let client = checkout_sdk::Client::from_config_with(
-        config,
-        HyperTransport::builder().timeout(Duration::from_secs(2)).build(),
-        RetryPolicy::default().with_max_retries(1).with_backoff(Duration::from_millis(1), Duration::from_millis(1)),
-    );
+    let client = Client::builder()
+        .config(config)
+        .transport(HyperTransport::builder().timeout(Duration::from_secs(2)).build())
+        .retry_policy(
+            RetryPolicy::default().with_max_retries(1).with_backoff(Duration::from_millis(1), Duration::from_millis(1)),
+        )
+        .build()
+        .expect("a client");
     client.payments().request(payment_request(amex_card(), 6500, "ORD-1")).await.expect_err("nothing listens")
 }
 
@@ -420,7 +432,10 @@ async fn errors_never_quote_the_key_or_the_card() {
         ev.error("invalid key", &error);
         ev.error("invalid key as Error", &Error::from(error));
         let vars = |var: &str| (var == "CKO_SECRET_KEY").then(|| bad.clone());
-        ev.error("invalid key from vars", &checkout_sdk::Client::config_from_vars(vars).expect_err("refused"));
+        ev.error(
+            "invalid key from vars",
+            &checkout_sdk::ClientBuilder::from_vars(vars).build().map(|c| c.config().clone()).expect_err("refused"),
+        );
         let sandbox = checkout_sdk::Client::sandbox(&bad).expect_err("refused");
         ev.error("invalid key for Client::sandbox", &sandbox);
     }
@@ -456,7 +471,12 @@ async fn errors_never_quote_the_key_or_the_card() {
         .header("Cko-Request-Id", "req_422"),
     );
     fake.push(Reply::raw(500, format!("<html>{SBOX_KEY} {VISA}</html>")));
-    let client = checkout_sdk::Client::with_transport(Config::sandbox(sbox()), fake.clone());
+    let client = Client::builder()
+        .config(Config::sandbox(sbox()))
+        .transport(fake.clone())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("a client");
     for _ in 0..3 {
         let error = client.payments().request(payment_request(visa_card(), 6500, "ORD-1")).await.expect_err("error");
         ev.error("fake error answer", &error);
@@ -561,8 +581,13 @@ fn tracing_output_of_client_calls_has_no_secrets() {
             for (name, key) in [("sbox", sbox()), ("legacy", legacy())] {
                 let config = Config::new(key, Environment::custom(&server.base_url()).expect("loopback URL"));
                 let transport = HyperTransport::builder().timeout(Duration::from_secs(5)).build();
-                let client = checkout_sdk::Client::from_config_with(config, transport, policy.clone());
-                lifecycle(&client, &sim, &mut ev, &format!("tracing {name} over http")).await;
+                let client = Client::builder()
+                    .config(config)
+                    .transport(transport)
+                    .retry_policy(policy.clone())
+                    .build()
+                    .expect("a client");
+                lifecycle(client.as_core(), &sim, &mut ev, &format!("tracing {name} over http")).await;
             }
             ev.error("tracing refused", &refused(sbox()).await);
             server.shutdown().await;
@@ -657,7 +682,12 @@ async fn decode_errors_do_not_quote_card_data_from_the_body() {
         fake.push(Reply::json(201, body).header("Cko-Request-Id", "req_hostile"));
     }
     fake.push(Reply::raw(201, format!("{{\"id\": \"pay_x\", \"number\": {VISA}")));
-    let client = checkout_sdk::Client::with_transport(Config::sandbox(sbox()), fake);
+    let client = Client::builder()
+        .config(Config::sandbox(sbox()))
+        .transport(fake)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("a client");
     for _ in 0..5 {
         let error = client.payments().request(payment_request(amex_card(), 6500, "ORD-1")).await.expect_err("hostile");
         assert!(matches!(error.kind(), ErrorKind::Decode(_)), "{error:?}");
@@ -678,7 +708,8 @@ fn a_key_in_the_wrong_setting_is_not_echoed() {
                 n if n == var => Some(value.clone()),
                 _ => None,
             };
-            let error = checkout_sdk::Client::config_from_vars(vars).expect_err("refused");
+            let error =
+                checkout_sdk::ClientBuilder::from_vars(vars).build().map(|c| c.config().clone()).expect_err("refused");
             ev.error(&format!("{var} holding a key"), &error);
         }
         ev.error("Environment::custom", &Environment::custom(&value).expect_err("refused"));

@@ -97,6 +97,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets an already shared sleeper.
+    pub fn sleeper_shared(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
+        self.sleeper = Some(sleeper);
+        self
+    }
+
     /// Sets the random source for generated idempotency keys and jitter (with the `std` feature
     /// an OS-seeded one is the default).
     pub fn randomness(mut self, random: impl Randomness + 'static) -> Self {

@@ -8,10 +8,8 @@
 
 use std::future::Future;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use checkout_sdk::prelude::*;
-use checkout_sdk_sandbox::SandboxServer;
 use checkout_sdk_simulator::{CardDetails, Simulator};
 
 /// A key in the new format, accepted by the simulator; Checkout.com would refuse it.
@@ -24,32 +22,21 @@ pub const VISA: &str = "4242424242424242";
 #[derive(Clone)]
 pub struct Example {
     pub client: Client,
-    server: Option<Arc<SandboxServer>>,
 }
 
 impl Example {
     /// Builds the client for this run (see the module docs).
     pub async fn start() -> Result<Example, Error> {
-        let key = std::env::var(checkout_sdk::ENV_SECRET_KEY).ok().filter(|k| !k.is_empty());
-        let base = std::env::var(checkout_sdk::ENV_BASE_URL).ok().filter(|u| !u.is_empty());
-        if key.is_some() {
-            return Ok(Example { client: Client::from_env()?, server: None });
+        let client = Client::from_env_or_local_sandbox().await?;
+        if client.local_sandbox().is_some() {
+            eprintln!("(no CKO_SECRET_KEY: using the local sandbox at {})", client.config().environment().base_url());
         }
-        if let Some(base) = base {
-            let config = Config::new(SecretKey::new(SIMULATOR_KEY)?, Environment::custom(&base)?);
-            return Ok(Example { client: Client::from_config(config)?, server: None });
-        }
-        let server = checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), Simulator::new())
-            .await
-            .map_err(|e| InvalidInput::BaseUrl(format!("cannot start the local sandbox: {e}")))?;
-        eprintln!("(no CKO_SECRET_KEY: using the local sandbox simulator at {})", server.base_url());
-        let config = Config::new(SecretKey::new(SIMULATOR_KEY)?, Environment::custom(&server.base_url())?);
-        Ok(Example { client: Client::from_config(config)?, server: Some(Arc::new(server)) })
+        Ok(Example { client })
     }
 
     /// The in-process simulator, when running offline.
     pub fn simulator(&self) -> Option<&Simulator> {
-        self.server.as_deref().map(SandboxServer::simulator)
+        self.client.local_sandbox()
     }
 
     /// A single-use card token, as Frames or a mobile SDK would produce: created by the

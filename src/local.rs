@@ -1,0 +1,79 @@
+//! The embedded local sandbox: run the same program offline, against Checkout.com's sandbox
+//! simulated in-process, when no credentials are set.
+
+use std::sync::Arc;
+
+use checkout_sdk_sandbox::SandboxServer;
+use checkout_sdk_simulator::Simulator;
+
+use crate::{env, Client, ClientBuilder, Error, InvalidInput};
+
+/// The key the local sandbox accepts (Checkout.com would refuse it).
+pub const LOCAL_SANDBOX_KEY: &str = "sk_sbox_simulatorkeyxxxxxxxxxxxxxx";
+/// The processing channel used against the local sandbox when none is set.
+pub const LOCAL_PROCESSING_CHANNEL: &str = "pc_localsandboxchannelxxxxxxx";
+
+impl Client {
+    /// A client from the environment variables when credentials are set (see
+    /// [`env`](crate::env)); otherwise a client of a Checkout.com sandbox simulated in-process,
+    /// served over real HTTP on a free loopback port, which lives as long as the client (and its
+    /// clones). Examples and tests use it to run offline on a fresh machine. With no credentials
+    /// but `CKO_BASE_URL` set, the client talks to that server (a `checkout-sandbox` started
+    /// elsewhere) with the local sandbox's key.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), checkout_sdk::Error> {
+    /// # std::env::remove_var("CKO_SECRET_KEY");
+    /// let client = checkout_sdk::Client::from_env_or_local_sandbox().await?;
+    /// if let Some(sandbox) = client.local_sandbox() {
+    ///     println!("offline, against {}", client.config().environment().base_url());
+    ///     assert_eq!(sandbox.payment_count(), 0);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::from_env`] when credentials are set; when the local sandbox cannot listen
+    /// on loopback, [`InvalidInput::BaseUrl`].
+    pub async fn from_env_or_local_sandbox() -> Result<Client, Error> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        if env::has_credentials(&var) {
+            return Client::from_env();
+        }
+        if let Some(base) = var(env::BASE_URL) {
+            return ClientBuilder::default()
+                .secret_key(LOCAL_SANDBOX_KEY)
+                .base_url(base.trim())
+                .processing_channel(LOCAL_PROCESSING_CHANNEL)
+                .build();
+        }
+        Self::local_sandbox_with(Simulator::new()).await
+    }
+
+    /// A client of `simulator`, served over HTTP on a free loopback port for as long as the
+    /// client lives.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInput::BaseUrl`] when nothing can listen on loopback.
+    pub async fn local_sandbox_with(simulator: Simulator) -> Result<Client, Error> {
+        let server = checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), simulator)
+            .await
+            .map_err(|e| InvalidInput::BaseUrl(format!("cannot start the local sandbox on loopback: {e}")))?;
+        let client = ClientBuilder::default()
+            .secret_key(LOCAL_SANDBOX_KEY)
+            .base_url(&server.base_url())
+            .processing_channel(LOCAL_PROCESSING_CHANNEL)
+            .build()?;
+        Ok(client.with_keep_alive(Arc::new(server)))
+    }
+
+    /// The simulator behind the local sandbox, when this client runs against one: create card
+    /// tokens, complete 3-D Secure and APM redirects, inject faults, inspect payments.
+    pub fn local_sandbox(&self) -> Option<&Simulator> {
+        self.keep_alive()?.downcast_ref::<SandboxServer>().map(SandboxServer::simulator)
+    }
+}
