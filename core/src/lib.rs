@@ -90,6 +90,8 @@ extern crate alloc;
 extern crate std;
 
 pub mod action;
+pub mod authorization;
+pub mod balances;
 pub mod client;
 pub mod config;
 pub mod currency;
@@ -101,7 +103,9 @@ mod lenient;
 pub mod link;
 pub mod operation;
 pub mod outcome;
+pub mod page;
 pub mod payment;
+pub mod payout;
 pub mod redact;
 pub mod request;
 pub mod response;

@@ -35,6 +35,7 @@ use serde_json::{Map, Value};
 use crate::error::InvalidInput;
 use crate::id::{CustomerId, SourceId};
 use crate::redact::{mask_digit_runs, mask_pan, redact_json};
+use crate::request::field::{extra_setter, open_model, setters, FieldError, Fields, FromJson};
 
 /// A card number (PAN). Serialised in full; shown by `Debug`/`Display` as its last four digits.
 #[derive(Clone, PartialEq, Eq, Serialize)]
@@ -173,8 +174,22 @@ fn month_or_year<'de, D: Deserializer<'de>, T: TryFrom<u64>>(d: D) -> Result<T, 
         .ok_or_else(|| serde::de::Error::custom("an expiry month or year must be a number"))
 }
 
-/// A billing or shipping address.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A billing or shipping address. Fields the SDK does not model are kept in `extra` and sent.
+///
+/// ```
+/// use checkout_sdk_core::source::Address;
+/// use serde_json::json;
+///
+/// let address = Address::new()
+///     .address_line1("Checkout.com")
+///     .address_line2("90 Tottenham Court Road")
+///     .city("London")
+///     .zip("W1T 4TJ")
+///     .country("GB")
+///     .extra("address_line3", "Floor 2");
+/// assert_eq!(serde_json::to_value(&address).unwrap()["address_line3"], json!("Floor 2"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Address {
     /// First line.
@@ -195,6 +210,25 @@ pub struct Address {
     /// ISO 3166-1 alpha-2 country code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// Fields the SDK does not model, sent as given.
+    #[serde(flatten, serialize_with = "Address::serialize_extra")]
+    pub extra: Map<String, Value>,
+}
+
+open_model!(Address { "address_line1", "address_line2", "city", "state", "zip", "country" });
+
+impl FromJson for Address {
+    fn from_fields(mut f: Fields) -> Result<Self, FieldError> {
+        Ok(Address {
+            address_line1: f.string("address_line1")?,
+            address_line2: f.string("address_line2")?,
+            city: f.string("city")?,
+            state: f.string("state")?,
+            zip: f.string("zip")?,
+            country: f.string("country")?,
+            extra: f.rest(),
+        })
+    }
 }
 
 impl Address {
@@ -203,52 +237,55 @@ impl Address {
         Self::default()
     }
 
-    /// Sets the city.
-    #[must_use]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.city = Some(city.into());
-        self
+    setters! {
+        /// Sets the first line.
+        address_line1: String,
+        /// Sets the second line.
+        address_line2: String,
+        /// Sets the city.
+        city: String,
+        /// Sets the state or region.
+        state: String,
+        /// Sets the post code.
+        zip: String,
+        /// Sets the country (ISO 3166-1 alpha-2).
+        country: String,
     }
 
-    /// Sets the first line.
-    #[must_use]
-    pub fn line1(mut self, line: impl Into<String>) -> Self {
-        self.address_line1 = Some(line.into());
-        self
-    }
-
-    /// Sets the post code.
-    #[must_use]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.zip = Some(zip.into());
-        self
-    }
-
-    /// Sets the country (ISO 3166-1 alpha-2).
-    #[must_use]
-    pub fn country(mut self, country: impl Into<String>) -> Self {
-        self.country = Some(country.into());
-        self
-    }
+    extra_setter!();
 }
 
-/// A phone number.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A phone number. Fields the SDK does not model are kept in `extra` and sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Phone {
-    /// International dialling code, e.g. `+44` (the API's examples also send a number).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::lenient::opt_string")]
+    /// International dialling code, e.g. `+44` (the API's examples also send a number, which is
+    /// read as its decimal text).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The number.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::lenient::opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
+    /// Fields the SDK does not model, sent as given.
+    #[serde(flatten, serialize_with = "Phone::serialize_extra")]
+    pub extra: Map<String, Value>,
+}
+
+open_model!(Phone { "country_code", "number" });
+
+impl FromJson for Phone {
+    fn from_fields(mut f: Fields) -> Result<Self, FieldError> {
+        Ok(Phone { country_code: f.string("country_code")?, number: f.string("number")?, extra: f.rest() })
+    }
 }
 
 impl Phone {
     /// A phone number with its country code.
     pub fn new(country_code: impl Into<String>, number: impl Into<String>) -> Self {
-        Phone { country_code: Some(country_code.into()), number: Some(number.into()) }
+        Phone { country_code: Some(country_code.into()), number: Some(number.into()), extra: Map::new() }
     }
+
+    extra_setter!();
 }
 
 /// Full card details (`type: card`). Requires PCI SAQ-D and enablement on your account.
@@ -367,6 +404,13 @@ impl TokenSource {
     /// A token source.
     pub fn new(token: impl Into<String>) -> Self {
         TokenSource { token: token.into(), billing_address: None, phone: None, extra: Map::new() }
+    }
+
+    setters! {
+        /// Sets the billing address.
+        billing_address: Address,
+        /// Sets the cardholder's phone.
+        phone: Phone,
     }
 }
 
