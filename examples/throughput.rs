@@ -46,10 +46,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use checkout_sdk::prelude::*;
 use checkout_sdk_core::operation::{Operation, RequestPayment};
 use checkout_sdk_fake::simulator::Simulator;
 use checkout_sdk_hyper::HyperTransport;
-use checkout_sdk::prelude::*;
 use http_body_util::{BodyExt, Full};
 use hyper::header::{HeaderName, HeaderValue, CONTENT_LENGTH};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -257,7 +257,7 @@ fn payment_request(reference: String) -> Result<PaymentRequest, Error> {
     let card = CardSource::new(VISA, 6, 2030)?.cvv("100")?;
     Ok(PaymentRequest::builder(card, AMOUNT, Currency::USD)
         .reference(reference)
-        .customer(Customer::email("jokershere@gmail.com").name("Jack Napier"))
+        .customer(Customer::new().email("jokershere@gmail.com").name("Jack Napier"))
         .build()?)
 }
 
