@@ -86,14 +86,9 @@ impl FieldError {
     }
 }
 
-impl fmt::Display for FieldError {
+impl fmt::Display for FieldProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() {
-            f.write_str("invalid request body: ")?;
-        } else {
-            write!(f, "invalid request field `{}`: ", self.field)?;
-        }
-        match &self.problem {
+        match self {
             FieldProblem::Missing => f.write_str("is required"),
             FieldProblem::Expected(what) => write!(f, "expected {what}"),
             FieldProblem::OneOf(values) => {
@@ -112,6 +107,16 @@ impl fmt::Display for FieldError {
             }
             FieldProblem::Modelled => f.write_str("is a modelled field: set it with its own method, not as extra"),
             FieldProblem::Amount(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "invalid request body: {}", self.problem)
+        } else {
+            write!(f, "invalid request field `{}`: {}", self.field, self.problem)
         }
     }
 }
@@ -152,6 +157,11 @@ impl Fields {
             Value::Object(map) => Ok(Fields { map, path }),
             _ => Err(FieldError::new(path, FieldProblem::Expected("a JSON object"))),
         }
+    }
+
+    /// An object's fields, already taken apart, at `path`.
+    pub(crate) fn from_map(map: Map<String, Value>, path: String) -> Self {
+        Fields { map, path }
     }
 
     /// The path of `key` in the body.
