@@ -110,6 +110,7 @@ pub mod redact;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod reversal;
 pub mod source;
 pub mod transport;
 

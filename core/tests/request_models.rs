@@ -9,6 +9,7 @@
 
 mod support;
 
+use checkout_sdk_core::action::ActionType;
 use checkout_sdk_core::authorization::Authorization;
 use checkout_sdk_core::currency::{AmountError, Currency, MAX_AMOUNT};
 use checkout_sdk_core::id::{ActionId, CustomerId};
@@ -22,6 +23,7 @@ use checkout_sdk_core::request::{
     PaymentSearchRequest, PaymentType, PayoutRequest, PayoutSource, Recipient, ReversalRequest, Risk, Sender, Shipping,
     ThreeDs, VoidRequest,
 };
+use checkout_sdk_core::reversal::ReversalAccepted;
 use checkout_sdk_core::source::{Address, Phone, TokenSource};
 use checkout_sdk_core::InvalidInput;
 use proptest::prelude::*;
@@ -558,4 +560,24 @@ fn incremental_authorization_and_payout_responses_parse() {
     let unknown: Payout =
         serde_json::from_value(json!({"id": "pay_mbabizu24mvu3mela5njyhpit4", "status": "On Hold"})).unwrap();
     assert_eq!(unknown.status, Some(PayoutStatus::Unknown("On Hold".into())));
+}
+
+#[test]
+fn reversal_acknowledgements_say_what_the_reversal_did() {
+    let base = json!({"action_id": "act_y3oqhf46pyzuxjbcn2giaqnb44", "reference": "ORD-5023-4E89",
+        "_links": {"payment": {"href": "https://api.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4"}}});
+    let cases: &[(Value, Option<ActionType>)] = &[
+        (json!("Void"), Some(ActionType::Void)),
+        (json!("Refund"), Some(ActionType::Refund)),
+        (json!("Cancellation"), Some(ActionType::Unknown("Cancellation".into()))),
+        (json!(null), None),
+        (json!({"odd": 1}), None),
+    ];
+    for (action_type, expected) in cases {
+        let mut body = base.clone();
+        body["action_type"] = action_type.clone();
+        let reversal: ReversalAccepted = serde_json::from_value(body).unwrap();
+        assert_eq!(&reversal.action_type, expected, "{action_type}");
+        assert_eq!(reversal.reference.as_deref(), Some("ORD-5023-4E89"));
+    }
 }

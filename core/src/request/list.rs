@@ -4,6 +4,11 @@ use alloc::format;
 use alloc::string::String;
 use core::fmt::Write as _;
 
+use super::field::{FieldError, FieldProblem};
+
+/// The largest page the API serves a list by reference.
+pub(crate) const MAX_LIST_LIMIT: u32 = 100;
+
 /// `GET /payments?reference=…&limit=…&skip=…`: the payments with your `reference`, newest first,
 /// a page at a time (the API's defaults: 10 a page, from the first).
 ///
@@ -45,6 +50,17 @@ impl PaymentListQuery {
         self
     }
 
+    /// Checks the query against the API's rules: a non-empty reference and a page of 1 to 100.
+    pub fn check(&self) -> Result<(), FieldError> {
+        if self.reference.is_empty() {
+            return Err(FieldError::new("reference", FieldProblem::Missing));
+        }
+        if self.limit.is_some_and(|l| !(1..=MAX_LIST_LIMIT).contains(&l)) {
+            return Err(FieldError::new("limit", FieldProblem::Expected("a page size of 1 to 100")));
+        }
+        Ok(())
+    }
+
     /// The URL query, percent-encoded (`reference=…&limit=…&skip=…`), without the leading `?`.
     pub fn query_string(&self) -> String {
         let mut query = format!("reference={}", percent_encode(&self.reference));
@@ -81,5 +97,15 @@ mod tests {
         let query = PaymentListQuery::new("x&limit=1000#/é").query_string();
         assert_eq!(query, "reference=x%26limit%3D1000%23%2F%C3%A9");
         assert_eq!(PaymentListQuery::new("ref").skip(5).query_string(), "reference=ref&skip=5");
+    }
+
+    #[test]
+    fn queries_are_checked_against_the_api_limits() {
+        assert!(PaymentListQuery::new("ref").limit(100).check().is_ok());
+        assert!(PaymentListQuery::new("ref").check().is_ok());
+        let too_big = PaymentListQuery::new("ref").limit(101).check().unwrap_err();
+        assert_eq!(too_big.field(), "limit");
+        assert!(PaymentListQuery::new("ref").limit(0).check().is_err());
+        assert_eq!(PaymentListQuery::new("").check().unwrap_err().problem(), &FieldProblem::Missing);
     }
 }

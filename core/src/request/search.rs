@@ -8,9 +8,10 @@ use serde_json::{Map, Value};
 use super::field::{extra_setter, open_model, setters, FieldError, FieldProblem, Fields, FromJson};
 
 /// `POST /payments/search`: the payments matching `query` (e.g. `id:'pay_…'`,
-/// `reference:'ORD-1' AND status:'Captured'`; see Checkout.com's search syntax), processed
-/// between `from` and `to` (ISO 8601), at most `limit` a page. Needs the `payments:search` scope.
-/// Fields the SDK does not model are kept in `extra`.
+/// `reference:'ORD-1' AND status:'Captured'`; see Checkout.com's search syntax, at most 1024
+/// characters), processed between `from` and `to` (ISO 8601, both or neither), at most `limit`
+/// (1 to 1000) a page. Needs the `payments:search` scope. Fields the SDK does not model are kept
+/// in `extra`; [`check`](Self::check) applies the API's limits.
 ///
 /// ```
 /// use checkout_sdk_core::request::PaymentSearchRequest;
@@ -75,4 +76,39 @@ impl PaymentSearchRequest {
     }
 
     extra_setter!();
+
+    /// Checks the search against the API's limits: a query of at most 1024 characters, a page of
+    /// 1 to 1000, and `from` and `to` given together.
+    pub fn check(&self) -> Result<(), FieldError> {
+        super::field::check_len("query", Some(&self.query), MAX_QUERY)?;
+        if self.limit.is_some_and(|l| !(1..=MAX_SEARCH_LIMIT).contains(&l)) {
+            return Err(FieldError::new("limit", FieldProblem::Expected("a page size of 1 to 1000")));
+        }
+        match (&self.from, &self.to) {
+            (Some(_), None) => Err(FieldError::new("to", FieldProblem::Missing)),
+            (None, Some(_)) => Err(FieldError::new("from", FieldProblem::Missing)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The longest search query the API accepts.
+const MAX_QUERY: usize = 1024;
+/// The largest page a search serves.
+const MAX_SEARCH_LIMIT: u32 = 1000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn searches_are_checked_against_the_api_limits() {
+        assert!(PaymentSearchRequest::new("id:'pay_x'").limit(1000).from("a").to("b").check().is_ok());
+        assert_eq!(PaymentSearchRequest::new("q").limit(1001).check().unwrap_err().field(), "limit");
+        assert_eq!(PaymentSearchRequest::new("q").limit(0).check().unwrap_err().field(), "limit");
+        assert_eq!(PaymentSearchRequest::new("q").from("a").check().unwrap_err().field(), "to");
+        assert_eq!(PaymentSearchRequest::new("q").to("b").check().unwrap_err().field(), "from");
+        let long = PaymentSearchRequest::new("x".repeat(1025)).check().unwrap_err();
+        assert_eq!(long.problem(), &FieldProblem::TooLong { max: 1024 });
+    }
 }
