@@ -303,7 +303,11 @@ open_model!(Phone { "country_code", "number" });
 
 impl FromJson for Phone {
     fn from_fields(mut f: Fields) -> Result<Self, FieldError> {
-        Ok(Phone { country_code: f.string("country_code")?, number: f.string("number")?, extra: f.rest() })
+        Ok(Phone {
+            country_code: f.digits_or_string("country_code")?,
+            number: f.digits_or_string("number")?,
+            extra: f.rest(),
+        })
     }
 }
 

@@ -65,7 +65,7 @@ impl FromJson for BankAccountDestination {
         Ok(BankAccountDestination {
             country: f.string("country")?.ok_or_else(|| FieldError::new(f.path("country"), FieldProblem::Missing))?,
             account_type: f.string("account_type")?,
-            account_number: f.string("account_number")?,
+            account_number: f.digits_or_string("account_number")?,
             bank_code: f.string("bank_code")?,
             branch_code: f.string("branch_code")?,
             iban: f.string("iban")?,

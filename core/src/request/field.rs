@@ -178,10 +178,19 @@ impl Fields {
         self.map.remove(key).filter(|v| !v.is_null())
     }
 
-    /// A string. The API's own examples send numbers where text is documented (`"eci": 5`,
-    /// `"account_number": 5555554444`, a phone's `"country_code": 1`), so a number is read as its
-    /// decimal text.
+    /// A string.
     pub(crate) fn string(&mut self, key: &str) -> Result<Option<String>, FieldError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(self.wrong(key, "a string")),
+        }
+    }
+
+    /// A string, or a number read as its decimal text. Only for the fields where the API's own
+    /// examples send numbers although text is documented (`"eci": 5`,
+    /// `"account_number": 5555554444`, a phone's `"country_code": 1`, a sender's `reference`).
+    pub(crate) fn digits_or_string(&mut self, key: &str) -> Result<Option<String>, FieldError> {
         match self.take(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
@@ -461,7 +470,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(f.string("a").unwrap().as_deref(), Some("x"));
-        assert_eq!(f.string("n").unwrap().as_deref(), Some("5"));
+        assert_eq!(f.digits_or_string("n").unwrap().as_deref(), Some("5"));
         assert_eq!(f.boolean("b").unwrap(), Some(true));
         assert_eq!(f.integer("i").unwrap(), Some(7));
         assert_eq!(f.object("o").unwrap(), json!({"k": 1}).as_object().cloned());
@@ -475,6 +484,12 @@ mod tests {
         type Case = (Value, fn(&mut Fields) -> Result<(), FieldError>, &'static str);
         let cases: &[Case] = &[
             (json!({"k": true}), |f| f.string("k").map(drop), "invalid request field `p.k`: expected a string"),
+            (json!({"k": 5}), |f| f.string("k").map(drop), "invalid request field `p.k`: expected a string"),
+            (
+                json!({"k": [5]}),
+                |f| f.digits_or_string("k").map(drop),
+                "invalid request field `p.k`: expected a string",
+            ),
             (json!({"k": "yes"}), |f| f.boolean("k").map(drop), "invalid request field `p.k`: expected true or false"),
             (
                 json!({"k": -1}),

@@ -231,7 +231,8 @@ impl PaymentRequest {
     /// - `3ds` or the original SDK's `threeds`, each `true`, `false` or an object (both present
     ///   and different is an error); `risk: false` for `{"enabled": false}`;
     /// - values of closed sets (`payment_type`, `authorization_type`, ...) in any case;
-    /// - numbers where the API documents text, as the API's examples send them (`"eci": 5`);
+    /// - numbers where the API's own examples send them for documented text (`"eci": 5`,
+    ///   `"account_number": 5555554444`, a phone's `"country_code": 1`, a sender's `reference`);
     /// - every field the SDK does not model, at any depth, kept and sent as given.
     ///
     /// The request is then checked as [`PaymentRequestBuilder::build`] checks it. Errors name

@@ -45,7 +45,7 @@ impl FromJson for Recipient {
     fn from_fields(mut f: Fields) -> Result<Self, FieldError> {
         Ok(Recipient {
             dob: f.string("dob")?,
-            account_number: f.string("account_number")?,
+            account_number: f.digits_or_string("account_number")?,
             address: f.model("address")?,
             zip: f.string("zip")?,
             first_name: f.string("first_name")?,

@@ -77,7 +77,7 @@ impl FromJson for Sender {
         let sender_type = f.one_of("type")?.ok_or_else(|| FieldError::new(f.path("type"), FieldProblem::Missing))?;
         Ok(Sender {
             sender_type,
-            reference: f.string("reference")?,
+            reference: f.digits_or_string("reference")?,
             first_name: f.string("first_name")?,
             last_name: f.string("last_name")?,
             company_name: f.string("company_name")?,

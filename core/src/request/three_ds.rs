@@ -72,7 +72,7 @@ impl FromJson for ThreeDs {
         Ok(ThreeDs {
             enabled: f.boolean("enabled")?.unwrap_or(false),
             attempt_n3d: f.boolean("attempt_n3d")?,
-            eci: f.string("eci")?,
+            eci: f.digits_or_string("eci")?,
             cryptogram: f.string("cryptogram")?,
             xid: f.string("xid")?,
             version: f.string("version")?,
