@@ -10,7 +10,7 @@ fn main() -> std::process::ExitCode {
         let payments = ex.client.payments();
         let payment =
             payments.request(PaymentRequest::builder(visa(), 100, Currency::USD).reference("pay_ref").build()?).await?;
-        match payments.capture(&payment.id, ActionRequest::amount(100).reference("CAPTURE")).await {
+        match payments.capture(&payment.id, ActionRequest::new().amount(100).reference("CAPTURE")).await {
             Ok(action) => {
                 println!("{}", action.action_id);
                 println!("{}", action.get_link("payment").map_or("-", |l| l.href.as_str()));

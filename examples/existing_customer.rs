@@ -12,7 +12,7 @@ fn main() -> std::process::ExitCode {
         // A first card payment creates the customer (and stores the card as their source).
         let first = PaymentRequest::builder(visa(), 100, Currency::USD)
             .reference("first")
-            .customer(Customer::email("user@checkout.com").name("Jane Doe"))
+            .customer(Customer::new().email("user@checkout.com").name("Jane Doe"))
             .build()?;
         let first = payments.request(first).await?;
         let customer_id = first

@@ -10,8 +10,8 @@ fn main() -> std::process::ExitCode {
         let payments = ex.client.payments();
         let payment =
             payments.request(PaymentRequest::builder(visa(), 1000, Currency::USD).reference("ORD-1").build()?).await?;
-        payments.capture(&payment.id, ActionRequest::amount(600).reference("CAPTURE-1")).await?;
-        payments.capture(&payment.id, ActionRequest::amount(400).reference("CAPTURE-2")).await?;
+        payments.capture(&payment.id, ActionRequest::new().amount(600).reference("CAPTURE-1")).await?;
+        payments.capture(&payment.id, ActionRequest::new().amount(400).reference("CAPTURE-2")).await?;
 
         match payments.actions(&payment.id).await {
             Ok(actions) => {

@@ -38,7 +38,7 @@ fn main() -> std::process::ExitCode {
             capture.get_link("payment").map_or("-", |l| l.href.as_str())
         );
 
-        let refund = payments.refund(&payment.id, ActionRequest::amount(2000).reference("REFUND")).await?;
+        let refund = payments.refund(&payment.id, ActionRequest::new().amount(2000).reference("REFUND")).await?;
         println!("refunded 20.00: {}", refund.action_id);
 
         let now = payments.get(&payment.id).await?;
@@ -56,7 +56,7 @@ fn main() -> std::process::ExitCode {
         // 2. A second payment, voided before capture.
         let request = PaymentRequest::builder(visa(), 1000, Currency::EUR).reference("ORD-5024").build()?;
         let second = payments.request(request).await?;
-        let void = payments.void(&second.id, VoidRequest::reference("VOID")).await?;
+        let void = payments.void(&second.id, VoidRequest::new().reference("VOID")).await?;
         let after = payments.get(&second.id).await?;
         println!(
             "second payment {}: voided by {}, now {}",

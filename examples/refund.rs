@@ -11,7 +11,7 @@ fn main() -> std::process::ExitCode {
         let payment =
             payments.request(PaymentRequest::builder(visa(), 100, Currency::USD).reference("pay_ref").build()?).await?;
         payments.capture(&payment.id, ActionRequest::full()).await?;
-        match payments.refund(&payment.id, ActionRequest::amount(100).reference("REFUND")).await {
+        match payments.refund(&payment.id, ActionRequest::new().amount(100).reference("REFUND")).await {
             Ok(action) => {
                 println!("{}", action.action_id);
                 println!("{}", action.get_link("payment").map_or("-", |l| l.href.as_str()));

@@ -256,7 +256,7 @@ fn payment_request(reference: String) -> Result<PaymentRequest, Error> {
     let card = CardSource::new(VISA, 6, 2030)?.cvv("100")?;
     Ok(PaymentRequest::builder(card, AMOUNT, Currency::USD)
         .reference(reference)
-        .customer(Customer::email("jokershere@gmail.com").name("Jack Napier"))
+        .customer(Customer::new().email("jokershere@gmail.com").name("Jack Napier"))
         .build()?)
 }
 

@@ -10,7 +10,7 @@ fn main() -> std::process::ExitCode {
         let payments = ex.client.payments();
         let payment =
             payments.request(PaymentRequest::builder(visa(), 100, Currency::USD).reference("pay_ref").build()?).await?;
-        match payments.void(&payment.id, VoidRequest::reference("VOID")).await {
+        match payments.void(&payment.id, VoidRequest::new().reference("VOID")).await {
             Ok(action) => {
                 println!("{}", action.action_id);
                 println!("{}", action.get_link("payment").map_or("-", |l| l.href.as_str()));

@@ -378,7 +378,7 @@ async fn capture_refund_and_void_post_their_bodies_to_their_paths() {
         let client = client_without_retries(&server);
         let payments = client.payments();
 
-        let capture = payments.capture("pay_x", ActionRequest::amount(100).reference("CAPTURE")).await.unwrap();
+        let capture = payments.capture("pay_x", ActionRequest::new().amount(100).reference("CAPTURE")).await.unwrap();
         assert_eq!(capture.status(), 202);
         assert_eq!(capture.action_id, "act_capture2sofucxyr6vktpfy2ytbpq");
         assert_eq!(capture.reference.as_deref(), Some("CAPTURE"));
@@ -387,13 +387,13 @@ async fn capture_refund_and_void_post_their_bodies_to_their_paths() {
         assert!(capture.http().elapsed.is_some());
 
         let refund = payments
-            .refund(PAYMENT_ID, ActionRequest::amount(50).reference("REFUND").metadata("reason", "returned"))
+            .refund(PAYMENT_ID, ActionRequest::new().amount(50).reference("REFUND").metadata("reason", "returned"))
             .await
             .unwrap();
         assert_eq!(refund.action_id, "act_refund3sofucxyr6vktpfy2ytbpq");
         assert_eq!(refund.reference.as_deref(), Some("REFUND"));
 
-        let void = payments.void(PAYMENT_ID, VoidRequest::reference("VOID")).await.unwrap();
+        let void = payments.void(PAYMENT_ID, VoidRequest::new().reference("VOID")).await.unwrap();
         assert_eq!(void.action_id, "act_void4sofucxyr6vktpfy2ytbpqz");
 
         let full_capture = payments.capture(PAYMENT_ID, ActionRequest::full()).await.unwrap();

@@ -241,19 +241,19 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         payments.get("pay_a%2Fb").await.map(drop),
         payments.actions("pay_a?b").await.map(drop),
         payments.capture("pay_a/b", ActionRequest::full()).await.map(drop),
-        payments.refund("sid_y3oqhf46pyzuxjbcn2giaqnb44", ActionRequest::amount(100)).await.map(drop),
+        payments.refund("sid_y3oqhf46pyzuxjbcn2giaqnb44", ActionRequest::new().amount(100)).await.map(drop),
         payments.void("pay_a#b", VoidRequest::new()).await.map(drop),
         payments.void("pay_.", VoidRequest::new()).await.map(drop),
     ];
     // Requests that cannot be built at all, so there is nothing to send.
-    let too_long = PaymentRequest::builder(card(), 1000, Currency::USD).reference("x".repeat(51)).build();
+    let too_long = PaymentRequest::builder(card(), 1000, Currency::USD).reference("x".repeat(81)).build();
     errors.push(too_long.map(drop).map_err(Error::from));
     let duplicated = PaymentRequest::builder(card(), 1000, Currency::USD).extra("amount", 1).build();
     errors.push(duplicated.map(drop).map_err(Error::from));
     for bad in [
         serde_json::json!({"source": {"id": "pay_x"}, "amount": 1000, "currency": "USD"}),
         serde_json::json!({"source": {"token": "tok_x"}, "amount": -5, "currency": "USD"}),
-        serde_json::json!({"source": {"token": "tok_x"}, "amount": 1000, "currency": "XYZ"}),
+        serde_json::json!({"source": {"token": "tok_x"}, "amount": 1000, "currency": "US"}),
     ] {
         errors.push(PaymentRequest::from_json(bad).map(drop).map_err(Error::from));
     }

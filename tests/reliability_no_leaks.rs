@@ -168,11 +168,9 @@ fn legacy() -> SecretKey {
 }
 
 fn visa_card() -> CardSource {
-    CardSource::new(VISA, 6, 2030)
-        .and_then(|c| c.cvv(VISA_CVV))
-        .expect("valid Visa")
-        .name("Jane Doe")
-        .billing_address(checkout_sdk::core::source::Address::new().line1("1 Main St").city("London").country("GB"))
+    CardSource::new(VISA, 6, 2030).and_then(|c| c.cvv(VISA_CVV)).expect("valid Visa").name("Jane Doe").billing_address(
+        checkout_sdk::core::source::Address::new().address_line1("1 Main St").city("London").country("GB"),
+    )
 }
 
 fn amex_card() -> CardSource {

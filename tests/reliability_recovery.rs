@@ -160,7 +160,7 @@ impl World {
                 Ok(payment.id.to_string())
             }
             (_, Some(id)) => {
-                let mut request = ActionRequest::amount(PART).reference(reference);
+                let mut request = ActionRequest::full().amount(PART).reference(reference);
                 if let Some(key) = key {
                     request = request.idempotency_key(key);
                 }

@@ -150,8 +150,9 @@ pub enum InvalidInput {
     /// A base URL that is not absolute, or plain `http://` to a non-loopback host.
     #[error("invalid base URL: {0}")]
     BaseUrl(String),
-    /// A currency code that is not ISO 4217.
-    #[error("unknown currency code {0:?}")]
+    /// A currency code that is not three ASCII letters (only the input's first three
+    /// characters are kept: it may be anything typed into the wrong field).
+    #[error("invalid currency code {0:?}: expected three letters")]
     Currency(String),
     /// A request that cannot be serialised or is otherwise malformed.
     #[error("invalid request: {0}")]
@@ -172,6 +173,10 @@ pub enum InvalidInput {
     /// input problem).
     #[error("the call was driven out of order: {0}")]
     CallOrder(&'static str),
+    /// A request field that is missing, of the wrong type, or outside the API's rules. It names
+    /// the field by its path in the body, never its value.
+    #[error("{0}")]
+    Field(crate::request::FieldError),
 }
 
 /// What went wrong, in detail: match on it through [`Error::kind`].

@@ -92,6 +92,8 @@ extern crate alloc;
 extern crate std;
 
 pub mod action;
+pub mod authorization;
+pub mod balances;
 pub mod blocking;
 pub mod call;
 pub mod client;
@@ -107,13 +109,16 @@ pub mod link;
 pub mod oauth;
 pub mod operation;
 pub mod outcome;
+pub mod page;
 pub mod payment;
 pub mod payments;
+pub mod payout;
 pub mod redact;
 pub mod request;
 pub mod response;
 pub mod retry;
 pub mod retry_after;
+pub mod reversal;
 pub mod source;
 pub mod transport;
 #[cfg(feature = "webhooks")]

@@ -26,6 +26,7 @@
 //! ```
 
 use alloc::borrow::ToOwned;
+use alloc::format;
 use alloc::string::{String, ToString};
 use core::fmt;
 
@@ -34,7 +35,8 @@ use serde_json::{Map, Value};
 
 use crate::error::InvalidInput;
 use crate::id::{CustomerId, SourceId};
-use crate::redact::{mask_digit_runs, mask_pan, redact_json};
+use crate::redact::{mask_pan, redact_json};
+use crate::request::field::{extra_setter, open_model, setters, FieldError, FieldProblem, Fields, FromJson};
 
 /// A card number (PAN). Serialised in full; shown by `Debug`/`Display` as its last four digits.
 #[derive(Clone, PartialEq, Eq, Serialize)]
@@ -153,28 +155,69 @@ impl<'de> Deserialize<'de> for Cvv {
     }
 }
 
-fn month<'de, D: Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
-    // The same rule as `CardSource::new`, however the card is built.
-    let m: u8 = month_or_year(d)?;
-    if (1..=12).contains(&m) {
-        Ok(m)
-    } else {
-        Err(serde::de::Error::custom("expiry_month must be 1-12"))
-    }
-}
-
-fn month_or_year<'de, D: Deserializer<'de>, T: TryFrom<u64>>(d: D) -> Result<T, D::Error> {
-    let n = match Value::deserialize(d)? {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
+/// An expiry month or year: a number, or a numeric string (Python callers send both).
+fn expiry<T: TryFrom<u64>>(
+    f: &mut Fields,
+    key: &str,
+    expected: &'static str,
+    valid: impl Fn(&T) -> bool,
+) -> Result<Option<T>, FieldError> {
+    let n = match f.take(key) {
+        None => return Ok(None),
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        Some(_) => None,
     };
     n.and_then(|n| T::try_from(n).ok())
-        .ok_or_else(|| serde::de::Error::custom("an expiry month or year must be a number"))
+        .filter(valid)
+        .map(Some)
+        .ok_or_else(|| FieldError::new(f.path(key), FieldProblem::Expected(expected)))
 }
 
-/// A billing or shipping address.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Digits as a string or a number, checked by `parse` (card numbers, CVVs).
+fn digits<T>(
+    f: &mut Fields,
+    key: &str,
+    expected: &'static str,
+    parse: impl Fn(&str) -> Result<T, InvalidInput>,
+) -> Result<Option<T>, FieldError> {
+    let text = match f.take(key) {
+        None => return Ok(None),
+        Some(Value::String(s)) => Some(s),
+        // Python callers pass `'cvv': 100` as often as `'100'`.
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(_) => None,
+    };
+    text.and_then(|t| parse(&t).ok())
+        .map(Some)
+        .ok_or_else(|| FieldError::new(f.path(key), FieldProblem::Expected(expected)))
+}
+
+/// `value`, or a "required" error for `key`.
+fn required<T>(f: &Fields, key: &str, value: Option<T>) -> Result<T, FieldError> {
+    value.ok_or_else(|| FieldError::new(f.path(key), FieldProblem::Missing))
+}
+
+const MONTH: &str = "a month, 1-12";
+const YEAR: &str = "a four-digit year";
+const CARD_NUMBER: &str = "a card number of 12-19 digits";
+
+/// A billing or shipping address. Fields the SDK does not model are kept in `extra` and sent.
+///
+/// ```
+/// use checkout_sdk_core::source::Address;
+/// use serde_json::json;
+///
+/// let address = Address::new()
+///     .address_line1("Checkout.com")
+///     .address_line2("90 Tottenham Court Road")
+///     .city("London")
+///     .zip("W1T 4TJ")
+///     .country("GB")
+///     .extra("address_line3", "Floor 2");
+/// assert_eq!(serde_json::to_value(&address).unwrap()["address_line3"], json!("Floor 2"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Address {
     /// First line.
@@ -195,6 +238,25 @@ pub struct Address {
     /// ISO 3166-1 alpha-2 country code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// Fields the SDK does not model, sent as given.
+    #[serde(flatten, serialize_with = "Address::serialize_extra")]
+    pub extra: Map<String, Value>,
+}
+
+open_model!(Address { "address_line1", "address_line2", "city", "state", "zip", "country" });
+
+impl FromJson for Address {
+    fn from_fields(mut f: Fields) -> Result<Self, FieldError> {
+        Ok(Address {
+            address_line1: f.string("address_line1")?,
+            address_line2: f.string("address_line2")?,
+            city: f.string("city")?,
+            state: f.string("state")?,
+            zip: f.string("zip")?,
+            country: f.string("country")?,
+            extra: f.rest(),
+        })
+    }
 }
 
 impl Address {
@@ -203,84 +265,121 @@ impl Address {
         Self::default()
     }
 
-    /// Sets the city.
-    #[must_use]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.city = Some(city.into());
-        self
+    setters! {
+        /// Sets the first line.
+        address_line1: String,
+        /// Sets the second line.
+        address_line2: String,
+        /// Sets the city.
+        city: String,
+        /// Sets the state or region.
+        state: String,
+        /// Sets the post code.
+        zip: String,
+        /// Sets the country (ISO 3166-1 alpha-2).
+        country: String,
     }
 
-    /// Sets the first line.
-    #[must_use]
-    pub fn line1(mut self, line: impl Into<String>) -> Self {
-        self.address_line1 = Some(line.into());
-        self
-    }
-
-    /// Sets the post code.
-    #[must_use]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.zip = Some(zip.into());
-        self
-    }
-
-    /// Sets the country (ISO 3166-1 alpha-2).
-    #[must_use]
-    pub fn country(mut self, country: impl Into<String>) -> Self {
-        self.country = Some(country.into());
-        self
-    }
+    extra_setter!();
 }
 
-/// A phone number.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A phone number. Fields the SDK does not model are kept in `extra` and sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Phone {
-    /// International dialling code, e.g. `+44` (the API's examples also send a number).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::lenient::opt_string")]
+    /// International dialling code, e.g. `+44` (the API's examples also send a number, which is
+    /// read as its decimal text).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The number.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::lenient::opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
+    /// Fields the SDK does not model, sent as given.
+    #[serde(flatten, serialize_with = "Phone::serialize_extra")]
+    pub extra: Map<String, Value>,
+}
+
+open_model!(Phone { "country_code", "number" });
+
+impl FromJson for Phone {
+    fn from_fields(mut f: Fields) -> Result<Self, FieldError> {
+        Ok(Phone {
+            country_code: f.digits_or_string("country_code")?,
+            number: f.digits_or_string("number")?,
+            extra: f.rest(),
+        })
+    }
 }
 
 impl Phone {
     /// A phone number with its country code.
     pub fn new(country_code: impl Into<String>, number: impl Into<String>) -> Self {
-        Phone { country_code: Some(country_code.into()), number: Some(number.into()) }
+        Phone { country_code: Some(country_code.into()), number: Some(number.into()), extra: Map::new() }
     }
+
+    extra_setter!();
 }
 
 /// Full card details (`type: card`). Requires PCI SAQ-D and enablement on your account.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CardSource {
     /// The card number.
     pub number: CardNumber,
     /// Expiry month, 1-12.
-    #[serde(deserialize_with = "month")]
     pub expiry_month: u8,
     /// Four-digit expiry year.
-    #[serde(deserialize_with = "month_or_year")]
     pub expiry_year: u16,
     /// The cardholder's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The security code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cvv: Option<Cvv>,
     /// Whether the card is stored on file (merchant-initiated payments).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stored: Option<bool>,
     /// The billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Address>,
     /// The cardholder's phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<Phone>,
-    /// Fields the SDK does not model, sent as given.
-    #[serde(flatten)]
+    /// Fields the SDK does not model (`store_for_future_use`, `account_holder`, ...), sent as given.
+    #[serde(flatten, serialize_with = "CardSource::serialize_extra")]
     pub extra: Map<String, Value>,
+}
+
+open_model!(CardSource {
+    "type",
+    "number",
+    "expiry_month",
+    "expiry_year",
+    "name",
+    "cvv",
+    "stored",
+    "billing_address",
+    "phone",
+});
+
+impl FromJson for CardSource {
+    fn from_fields(mut f: Fields) -> Result<Self, FieldError> {
+        f.take("type");
+        let number = digits(&mut f, "number", CARD_NUMBER, CardNumber::new)?;
+        let expiry_month = expiry(&mut f, "expiry_month", MONTH, |m: &u8| (1..=12).contains(m))?;
+        let expiry_year = expiry(&mut f, "expiry_year", YEAR, |_: &u16| true)?;
+        Ok(CardSource {
+            number: required(&f, "number", number)?,
+            expiry_month: required(&f, "expiry_month", expiry_month)?,
+            expiry_year: required(&f, "expiry_year", expiry_year)?,
+            name: f.string("name")?,
+            cvv: digits(&mut f, "cvv", "a cvv of 3 or 4 digits", Cvv::new)?,
+            stored: f.boolean("stored")?,
+            billing_address: f.model("billing_address")?,
+            phone: f.model("phone")?,
+            extra: f.rest(),
+        })
+    }
 }
 
 impl CardSource {
@@ -347,20 +446,35 @@ impl fmt::Debug for CardSource {
 }
 
 /// A card token from Frames or a mobile SDK (`type: token`): single use, valid 15 minutes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TokenSource {
     /// The token, `tok_...`.
     pub token: String,
     /// The billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Address>,
     /// The cardholder's phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<Phone>,
     /// Fields the SDK does not model, sent as given.
-    #[serde(flatten)]
+    #[serde(flatten, serialize_with = "TokenSource::serialize_extra")]
     pub extra: Map<String, Value>,
+}
+
+open_model!(TokenSource { "type", "token", "billing_address", "phone" });
+
+impl FromJson for TokenSource {
+    fn from_fields(mut f: Fields) -> Result<Self, FieldError> {
+        f.take("type");
+        let token = f.string("token")?;
+        Ok(TokenSource {
+            token: required(&f, "token", token)?,
+            billing_address: f.model("billing_address")?,
+            phone: f.model("phone")?,
+            extra: f.rest(),
+        })
+    }
 }
 
 impl TokenSource {
@@ -368,20 +482,41 @@ impl TokenSource {
     pub fn new(token: impl Into<String>) -> Self {
         TokenSource { token: token.into(), billing_address: None, phone: None, extra: Map::new() }
     }
+
+    setters! {
+        /// Sets the billing address.
+        billing_address: Address,
+        /// Sets the cardholder's phone.
+        phone: Phone,
+    }
 }
 
 /// A stored source (`type: id`, `src_...`) from an earlier payment.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct IdSource {
     /// The source id.
     pub id: SourceId,
     /// The CVV, when the customer re-entered it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cvv: Option<Cvv>,
     /// Fields the SDK does not model, sent as given.
-    #[serde(flatten)]
+    #[serde(flatten, serialize_with = "IdSource::serialize_extra")]
     pub extra: Map<String, Value>,
+}
+
+open_model!(IdSource { "type", "id", "cvv" });
+
+impl FromJson for IdSource {
+    fn from_fields(mut f: Fields) -> Result<Self, FieldError> {
+        f.take("type");
+        let id = f.parsed("id", "a source id (`src_...`)", |s| SourceId::new(s).ok())?;
+        Ok(IdSource {
+            id: required(&f, "id", id)?,
+            cvv: digits(&mut f, "cvv", "a cvv of 3 or 4 digits", Cvv::new)?,
+            extra: f.rest(),
+        })
+    }
 }
 
 impl IdSource {
@@ -402,18 +537,31 @@ impl fmt::Debug for IdSource {
 }
 
 /// An existing customer's default source (`type: customer`), by id or email.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CustomerSource {
     /// The customer id, `cus_...`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<CustomerId>,
     /// The customer's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Fields the SDK does not model, sent as given.
-    #[serde(flatten)]
+    #[serde(flatten, serialize_with = "CustomerSource::serialize_extra")]
     pub extra: Map<String, Value>,
+}
+
+open_model!(CustomerSource { "type", "id", "email" });
+
+impl FromJson for CustomerSource {
+    fn from_fields(mut f: Fields) -> Result<Self, FieldError> {
+        f.take("type");
+        Ok(CustomerSource {
+            id: f.parsed("id", "a customer id (`cus_...`)", |s| CustomerId::new(s).ok())?,
+            email: f.string("email")?,
+            extra: f.rest(),
+        })
+    }
 }
 
 impl CustomerSource {
@@ -429,31 +577,60 @@ impl CustomerSource {
 }
 
 /// A network token (`type: network_token`) with its cryptogram.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct NetworkTokenSource {
     /// The network token (a PAN-like number).
     pub token: CardNumber,
     /// Expiry month, 1-12.
-    #[serde(deserialize_with = "month")]
     pub expiry_month: u8,
     /// Four-digit expiry year.
-    #[serde(deserialize_with = "month_or_year")]
     pub expiry_year: u16,
     /// `vts` (Visa) or `mdes` (Mastercard).
     pub token_type: String,
     /// The token cryptogram.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cryptogram: Option<String>,
     /// The ECI indicator.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eci: Option<String>,
     /// The billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Address>,
     /// Fields the SDK does not model, sent as given.
-    #[serde(flatten)]
+    #[serde(flatten, serialize_with = "NetworkTokenSource::serialize_extra")]
     pub extra: Map<String, Value>,
+}
+
+open_model!(NetworkTokenSource {
+    "type",
+    "token",
+    "expiry_month",
+    "expiry_year",
+    "token_type",
+    "cryptogram",
+    "eci",
+    "billing_address",
+});
+
+impl FromJson for NetworkTokenSource {
+    fn from_fields(mut f: Fields) -> Result<Self, FieldError> {
+        f.take("type");
+        let token = digits(&mut f, "token", CARD_NUMBER, CardNumber::new)?;
+        let expiry_month = expiry(&mut f, "expiry_month", MONTH, |m: &u8| (1..=12).contains(m))?;
+        let expiry_year = expiry(&mut f, "expiry_year", YEAR, |_: &u16| true)?;
+        let token_type = f.string("token_type")?;
+        Ok(NetworkTokenSource {
+            token: required(&f, "token", token)?,
+            expiry_month: required(&f, "expiry_month", expiry_month)?,
+            expiry_year: required(&f, "expiry_year", expiry_year)?,
+            token_type: required(&f, "token_type", token_type)?,
+            cryptogram: f.string("cryptogram")?,
+            eci: f.string("eci")?,
+            billing_address: f.model("billing_address")?,
+            extra: f.rest(),
+        })
+    }
 }
 
 impl fmt::Debug for NetworkTokenSource {
@@ -560,11 +737,11 @@ impl PaymentSource {
 
     fn explicit(source_type: String, map: Map<String, Value>) -> Self {
         let typed = match source_type.as_str() {
-            "card" => typed(&map).map(PaymentSource::Card),
-            "token" => typed(&map).map(PaymentSource::Token),
-            "id" => typed(&map).map(PaymentSource::Id),
-            "customer" => typed(&map).map(PaymentSource::Customer),
-            "network_token" => typed(&map).map(PaymentSource::NetworkToken),
+            "card" => typed(map.clone()).map(PaymentSource::Card),
+            "token" => typed(map.clone()).map(PaymentSource::Token),
+            "id" => typed(map.clone()).map(PaymentSource::Id),
+            "customer" => typed(map.clone()).map(PaymentSource::Customer),
+            "network_token" => typed(map.clone()).map(PaymentSource::NetworkToken),
             _ => Err(InvalidInput::Source(String::new())),
         };
         // "All type values are accepted in the SDK and validated at API level": a typed source
@@ -575,13 +752,13 @@ impl PaymentSource {
     fn inferred(map: Map<String, Value>) -> Result<Self, InvalidInput> {
         let id_prefix = |p: &str| map.get("id").and_then(Value::as_str).is_some_and(|id| id.starts_with(p));
         if map.contains_key("number") {
-            typed(&map).map(PaymentSource::Card)
+            typed(map).map(PaymentSource::Card)
         } else if map.contains_key("email") || id_prefix(CustomerId::PREFIX) {
-            typed(&map).map(PaymentSource::Customer)
+            typed(map).map(PaymentSource::Customer)
         } else if map.contains_key("token") {
-            typed(&map).map(PaymentSource::Token)
+            typed(map).map(PaymentSource::Token)
         } else if id_prefix(SourceId::PREFIX) {
-            typed(&map).map(PaymentSource::Id)
+            typed(map).map(PaymentSource::Id)
         } else {
             Err(InvalidInput::SourceNotInferable(
                 "no `type`, and none of `number`, `email`, `token`, or an `id` starting `cus_` or `src_`".into(),
@@ -590,31 +767,10 @@ impl PaymentSource {
     }
 }
 
-fn typed<T: serde::de::DeserializeOwned>(map: &Map<String, Value>) -> Result<T, InvalidInput> {
-    // Parser messages can quote values: mask digits so a PAN or CVV never reaches an error.
-    T::deserialize(MapRef(map)).map_err(|e| InvalidInput::Source(mask_digit_runs(&e.to_string())))
-}
-
-/// Deserialises a struct from a borrowed map without cloning it into a `Value` first.
-struct MapRef<'a>(&'a Map<String, Value>);
-
-impl<'de> Deserializer<'de> for MapRef<'de> {
-    type Error = serde_json::Error;
-
-    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        use serde::de::value::MapDeserializer;
-        let iter = self.0.iter().map(|(k, v)| (k.as_str(), v));
-        let mut de = MapDeserializer::new(iter);
-        let value = visitor.visit_map(&mut de)?;
-        de.end()?;
-        Ok(value)
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf option unit unit_struct newtype_struct seq tuple
-        tuple_struct map struct enum identifier ignored_any
-    }
+/// Reads a typed source; the error names the field and what was expected, never the value.
+fn typed<T: FromJson>(map: Map<String, Value>) -> Result<T, InvalidInput> {
+    T::from_fields(Fields::from_map(map, String::new()))
+        .map_err(|e| InvalidInput::Source(format!("`{}`: {}", e.field(), e.problem())))
 }
 
 impl Serialize for PaymentSource {
@@ -716,6 +872,35 @@ mod tests {
         let text = format!("{err} {err:?}");
         assert!(matches!(err, InvalidInput::Source(_)));
         assert!(!text.contains("4242424242424242") && !text.contains("100"), "{text}");
+    }
+
+    #[test]
+    fn source_errors_name_the_field_never_the_value() {
+        let key = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
+        let cases = [
+            (
+                json!({"number": "4242424242424242", "expiry_month": 6, "expiry_year": 2030, "stored": key}),
+                "`stored`: expected true or false",
+            ),
+            (
+                json!({"number": "4242424242424242", "expiry_month": key, "expiry_year": 2030}),
+                "`expiry_month`: expected a month, 1-12",
+            ),
+            (json!({"number": "4242424242424242", "expiry_month": 6}), "`expiry_year`: is required"),
+            (json!({"number": key, "expiry_month": 6, "expiry_year": 2030}), "`number`: expected a card number"),
+            (
+                json!({"token": "tok_x", "billing_address": {"city": ["4242424242424242"]}}),
+                "`billing_address.city`: expected a string",
+            ),
+            (json!({"id": "src_x", "cvv": key}), "`cvv`: expected a cvv"),
+        ];
+        for (input, expected) in cases {
+            let err = PaymentSource::infer(input.clone()).unwrap_err();
+            let text = format!("{err} {err:?}");
+            assert!(matches!(err, InvalidInput::Source(_)), "{input}");
+            assert!(text.contains(expected), "{text}");
+            assert!(!text.contains("m73dzbpy") && !text.contains("42424242"), "{text}");
+        }
     }
 
     #[test]

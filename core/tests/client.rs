@@ -56,7 +56,7 @@ fn every_post_gets_one_generated_idempotency_key_for_all_its_attempts() {
         ("request", request_payment, created()),
         (
             "capture",
-            |c| block_on(c.payments().capture(PAYMENT_ID, ActionRequest::amount(100))).map(drop),
+            |c| block_on(c.payments().capture(PAYMENT_ID, ActionRequest::new().amount(100))).map(drop),
             fixture_response(202, "capture_202_accepted.json"),
         ),
         (
@@ -66,7 +66,7 @@ fn every_post_gets_one_generated_idempotency_key_for_all_its_attempts() {
         ),
         (
             "void",
-            |c| block_on(c.payments().void(PAYMENT_ID, VoidRequest::reference("VOID"))).map(drop),
+            |c| block_on(c.payments().void(PAYMENT_ID, VoidRequest::new().reference("VOID"))).map(drop),
             fixture_response(202, "void_202_accepted.json"),
         ),
     ];
@@ -430,7 +430,7 @@ fn invalid_ids_are_refused_before_anything_is_sent() {
         ("actions of a session", |c| block_on(c.payments().actions(SESSION_ID)).map(drop)),
         ("actions pay_a#b", |c| block_on(c.payments().actions("pay_a#b")).map(drop)),
         ("capture pay_../x", |c| block_on(c.payments().capture("pay_../x", ActionRequest::full())).map(drop)),
-        ("refund pay_ a", |c| block_on(c.payments().refund("pay_ a", ActionRequest::amount(1))).map(drop)),
+        ("refund pay_ a", |c| block_on(c.payments().refund("pay_ a", ActionRequest::new().amount(1))).map(drop)),
         ("void act_x", |c| block_on(c.payments().void("act_y3oqhf46pyzuxjbcn2giaqnb44", VoidRequest::new())).map(drop)),
     ];
     for (name, call) in cases {

@@ -96,7 +96,7 @@ fn n3d_payment() -> PaymentRequest {
 
 fn keyed_payment() -> PaymentRequest {
     PaymentRequest::builder(TokenSource::new(TOKEN), 6540, Currency::GBP)
-        .customer(Customer::email("jokershere@gmail.com").name("Jack Napier"))
+        .customer(Customer::new().email("jokershere@gmail.com").name("Jack Napier"))
         .idempotency_key(key("order-5023-attempt"))
         .build()
         .unwrap()
@@ -283,9 +283,12 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "capture: partial with reference",
-            build: |c| CapturePayment::new(pay_id(), ActionRequest::amount(100).reference("CAPTURE")).build_request(c),
+            build: |c| {
+                CapturePayment::new(pay_id(), ActionRequest::new().amount(100).reference("CAPTURE")).build_request(c)
+            },
             call: |c| {
-                block_on(c.payments().capture(pay_id(), ActionRequest::amount(100).reference("CAPTURE"))).map(drop)
+                block_on(c.payments().capture(pay_id(), ActionRequest::new().amount(100).reference("CAPTURE")))
+                    .map(drop)
             },
             reply: (202, "capture_202_accepted.json"),
             method: Method::Post,
@@ -296,11 +299,13 @@ fn cases() -> Vec<Case> {
         Case {
             name: "capture: with metadata and idempotency key",
             build: |c| {
-                let r = ActionRequest::amount(6540).metadata("shipping_ref", "MQIBN2").idempotency_key(key("cap-1"));
+                let r =
+                    ActionRequest::new().amount(6540).metadata("shipping_ref", "MQIBN2").idempotency_key(key("cap-1"));
                 CapturePayment::new(pay_id(), r).build_request(c)
             },
             call: |c| {
-                let r = ActionRequest::amount(6540).metadata("shipping_ref", "MQIBN2").idempotency_key(key("cap-1"));
+                let r =
+                    ActionRequest::new().amount(6540).metadata("shipping_ref", "MQIBN2").idempotency_key(key("cap-1"));
                 block_on(c.payments().capture(PAYMENT_ID, r)).map(drop)
             },
             reply: (202, "capture_202_accepted.json"),
@@ -321,9 +326,12 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "refund: partial with reference",
-            build: |c| RefundPayment::new(pay_id(), ActionRequest::amount(100).reference("REFUND")).build_request(c),
+            build: |c| {
+                RefundPayment::new(pay_id(), ActionRequest::new().amount(100).reference("REFUND")).build_request(c)
+            },
             call: |c| {
-                block_on(c.payments().refund(PAYMENT_ID, ActionRequest::amount(100).reference("REFUND"))).map(drop)
+                block_on(c.payments().refund(PAYMENT_ID, ActionRequest::new().amount(100).reference("REFUND")))
+                    .map(drop)
             },
             reply: (202, "refund_202_accepted.json"),
             method: Method::Post,
@@ -333,8 +341,8 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "void: with reference",
-            build: |c| VoidPayment::new(pay_id(), VoidRequest::reference("VOID")).build_request(c),
-            call: |c| block_on(c.payments().void(PAYMENT_ID, VoidRequest::reference("VOID"))).map(drop),
+            build: |c| VoidPayment::new(pay_id(), VoidRequest::new().reference("VOID")).build_request(c),
+            call: |c| block_on(c.payments().void(PAYMENT_ID, VoidRequest::new().reference("VOID"))).map(drop),
             reply: (202, "void_202_accepted.json"),
             method: Method::Post,
             path: "/payments/pay_mbabizu24mvu3mela5njyhpit4/voids",

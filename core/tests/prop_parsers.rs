@@ -159,7 +159,7 @@ fn check_all(response: &HttpResponse) -> Result<(), TestCaseError> {
         }
         let _ = (actions.first(), actions.len());
     }
-    let capture = CapturePayment::new(payment_id(), ActionRequest::amount(100));
+    let capture = CapturePayment::new(payment_id(), ActionRequest::new().amount(100));
     if let Some(accepted) = check_operation("capture", &capture, response)? {
         let _ = (accepted.action_id.as_str(), accepted.get_link("payment"));
     }
@@ -560,7 +560,7 @@ proptest! {
     }
 
     #[test]
-    fn currencies_parse_only_iso_codes(code in near(&["USD", "usd", "EUR", "GbP", "JPY", "XXX", "US"])) {
+    fn currencies_parse_three_letter_codes_and_round_trip(code in near(&["USD", "usd", "EUR", "GbP", "JPY", "XXX", "US"])) {
         match Currency::parse(&code) {
             Ok(currency) => {
                 prop_assert!(code.eq_ignore_ascii_case(currency.code()), "{code} parsed as {currency}");

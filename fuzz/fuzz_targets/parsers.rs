@@ -89,7 +89,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = actions.iter().map(|a| a.action_type.as_str().len()).sum::<usize>();
     }
     check(&CapturePayment::new(id.clone(), ActionRequest::full()), &response);
-    check(&RefundPayment::new(id.clone(), ActionRequest::amount(1)), &response);
+    check(&RefundPayment::new(id.clone(), ActionRequest::new().amount(1)), &response);
     check(&VoidPayment::new(id, VoidRequest::new()), &response);
     check_error(&parse_error(&response));
 

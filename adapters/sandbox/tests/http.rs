@@ -61,9 +61,9 @@ async fn the_lifecycle_works_over_http() {
     assert!(payment.can_capture() && payment.can_void() && !payment.can_refund());
     assert!(payment.self_link().expect("self link").href.starts_with(&server.base_url()));
 
-    payments.capture(&payment.id, ActionRequest::amount(400).reference("C1")).await.expect("partial capture");
+    payments.capture(&payment.id, ActionRequest::new().amount(400).reference("C1")).await.expect("partial capture");
     assert_eq!(status(&payments.get(&payment.id).await.expect("get")), "Partially Captured");
-    let over = payments.capture(&payment.id, ActionRequest::amount(601)).await.expect_err("over-capture");
+    let over = payments.capture(&payment.id, ActionRequest::new().amount(601)).await.expect_err("over-capture");
     assert!(over.error_codes().iter().any(|c| c == "capture_value_greater_than_authorized"), "{over}");
     payments.capture(&payment.id, ActionRequest::full().reference("C2")).await.expect("capture the rest");
     assert_eq!(status(&payments.get(&payment.id).await.expect("get")), "Captured");
@@ -72,7 +72,7 @@ async fn the_lifecycle_works_over_http() {
         Err(ErrorKind::NotAllowed(_))
     ));
 
-    let refund = payments.refund(&payment.id, ActionRequest::amount(300).reference("R1")).await.expect("refund");
+    let refund = payments.refund(&payment.id, ActionRequest::new().amount(300).reference("R1")).await.expect("refund");
     assert!(refund.get_link("payment").is_some());
     let after = payments.get(&payment.id).await.expect("get");
     assert_eq!(status(&after), "Partially Refunded");

@@ -417,7 +417,7 @@ mod tests {
     fn fields_of_an_unexpected_type_are_none() {
         let event = WebhookEvent::parse(
             br#"{"id": "evt_1", "type": "payment_approved", "created_on": {"x": 1},
-                "data": {"id": "src_1", "action_id": 5, "amount": -3, "currency": "ZZZ",
+                "data": {"id": "src_1", "action_id": 5, "amount": -3, "currency": "Z9",
                          "reference": ["r"], "response_code": 10000, "response_summary": null}}"#,
         )
         .unwrap();

@@ -37,7 +37,7 @@ pub(crate) fn card_payment() -> PaymentRequest {
     let card = CardSource::new("4242424242424242", 6, 2030).expect("a valid card").cvv("100").expect("a valid cvv");
     PaymentRequest::builder(card, 6540, Currency::USD)
         .reference("ORD-5023-4E89")
-        .customer(Customer::email("jokershere@gmail.com").name("Jack Napier"))
+        .customer(Customer::new().email("jokershere@gmail.com").name("Jack Napier"))
         .build()
         .expect("a valid payment request")
 }
