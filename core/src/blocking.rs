@@ -40,6 +40,7 @@
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::sync::Arc;
+use alloc::vec::Vec;
 use core::fmt;
 use core::time::Duration;
 
@@ -47,7 +48,7 @@ use crate::call::{self, Call, Step};
 use crate::config::Config;
 use crate::error::{Error, InvalidInput};
 use crate::oauth::{RequestAccessToken, SharedToken};
-use crate::operation::Operation;
+use crate::operation::{Operation, PageWalk, Paged};
 use crate::payments::{Driver, Payments};
 use crate::response::Response;
 use crate::retry::RetryPolicy;
@@ -283,5 +284,20 @@ impl<T: BlockingTransport, S: BlockingSleeper> Driver for &Client<T, S> {
 
     fn fail<D: Send + 'static>(&self, error: Error) -> Result<Response<D>, Error> {
         Err(error)
+    }
+
+    type All<I: Send + 'static> = Result<Vec<I>, Error>;
+
+    fn run_all<P>(&self, first: P) -> Result<Vec<P::Item>, Error>
+    where
+        P: Paged + Send + Sync + 'static,
+        P::Item: Send + 'static,
+    {
+        let mut walk = PageWalk::new(first);
+        while let Some(op) = walk.next_op() {
+            let page = self.execute(&op)?;
+            walk.add(&op, page.into_data())?;
+        }
+        Ok(walk.into_items())
     }
 }

@@ -11,7 +11,8 @@ use crate::config::Config;
 use crate::error::{Error, InvalidInput};
 use crate::oauth::{RequestAccessToken, SharedToken};
 use crate::operation::Operation;
-use crate::payments::{CallFuture, Driver, Payments};
+use crate::operation::{PageWalk, Paged};
+use crate::payments::{CallFuture, Driver, PagesFuture, Payments};
 use crate::response::Response;
 use crate::retry::RetryPolicy;
 use crate::transport::{Clock, HttpTransport, Randomness, Sleeper};
@@ -249,6 +250,24 @@ impl Driver for Client {
 
     fn fail<D: Send + 'static>(&self, error: Error) -> CallFuture<D> {
         Box::pin(core::future::ready(Err(error)))
+    }
+
+    type All<T: Send + 'static> = PagesFuture<T>;
+
+    fn run_all<P>(&self, first: P) -> PagesFuture<P::Item>
+    where
+        P: Paged + Send + Sync + 'static,
+        P::Item: Send + 'static,
+    {
+        let client = self.clone();
+        Box::pin(async move {
+            let mut walk = PageWalk::new(first);
+            while let Some(op) = walk.next_op() {
+                let page = client.execute(&op).await?;
+                walk.add(&op, page.into_data())?;
+            }
+            Ok(walk.into_items())
+        })
     }
 }
 

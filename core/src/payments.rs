@@ -11,17 +11,28 @@ use core::future::Future;
 use core::pin::Pin;
 
 use crate::action::{ActionAccepted, PaymentAction};
+use crate::authorization::Authorization;
 use crate::error::Error;
 use crate::id::{PaymentId, PaymentRef};
 use crate::operation::{
-    CapturePayment, GetPayment, GetPaymentActions, Operation, RefundPayment, RequestPayment, VoidPayment,
+    CancelScheduledRetry, CapturePayment, GetPayment, GetPaymentActions, IncrementAuthorization, ListPayments,
+    Operation, Paged, RefundPayment, RequestPayment, RequestPayout, ReversePayment, SearchPayments, VoidPayment,
 };
+use crate::page::Page;
 use crate::payment::Payment;
-use crate::request::{ActionRequest, PaymentRequest, VoidRequest};
+use crate::payout::Payout;
+use crate::request::{
+    ActionRequest, CancellationRequest, IncrementalAuthorizationRequest, PaymentListQuery, PaymentRequest,
+    PaymentSearchRequest, PayoutRequest, ReversalRequest, VoidRequest,
+};
 use crate::response::Response;
+use crate::reversal::ReversalAccepted;
 
 /// A future of a call's result, as the async client returns it.
 pub type CallFuture<D> = Pin<Box<dyn Future<Output = Result<Response<D>, Error>> + Send>>;
+
+/// A future of every page's items, as the async client's page walks return it.
+pub type PagesFuture<T> = Pin<Box<dyn Future<Output = Result<Vec<T>, Error>> + Send>>;
 
 /// Runs operations to completion: what [`Payments`] needs from a client.
 ///
@@ -39,6 +50,15 @@ pub trait Driver {
 
     /// A call that fails before anything is sent (e.g. an invalid id).
     fn fail<D: Send + 'static>(&self, error: Error) -> Self::Output<D>;
+
+    /// What walking every page of a paged operation gives back.
+    type All<T: Send + 'static>;
+
+    /// Fetches every page, from `first` on, and gathers their items (see [`PageWalk`]).
+    fn run_all<P>(&self, first: P) -> Self::All<P::Item>
+    where
+        P: Paged + Send + Sync + 'static,
+        P::Item: Send + 'static;
 }
 
 /// The Payments API: `client.payments()`. Holds a cheap clone of (or a reference to) the client,
@@ -120,5 +140,65 @@ impl<C: Driver> Payments<C> {
         Error: From<I::Error>,
     {
         self.with_id(id, |id| VoidPayment::new(id, request))
+    }
+
+    /// `POST /payments/{id}/authorizations`: raise the authorised amount of a payment that was
+    /// authorised with `authorization_type: Estimated` (hotels, car hire, tips).
+    pub fn increment_authorization<I>(
+        &self,
+        id: I,
+        request: IncrementalAuthorizationRequest,
+    ) -> C::Output<Authorization>
+    where
+        I: TryInto<PaymentId>,
+        Error: From<I::Error>,
+    {
+        self.with_id(id, |id| IncrementAuthorization::new(id, request))
+    }
+
+    /// `POST /payments/{id}/reversals`: undo a payment whatever its state (voids an
+    /// authorisation, refunds a capture); the acknowledgement says which it did.
+    pub fn reverse<I>(&self, id: I, request: ReversalRequest) -> C::Output<ReversalAccepted>
+    where
+        I: TryInto<PaymentId>,
+        Error: From<I::Error>,
+    {
+        self.with_id(id, |id| ReversePayment::new(id, request))
+    }
+
+    /// `POST /payments/{id}/cancellations`: cancel a payment's scheduled retry.
+    pub fn cancel_scheduled_retry<I>(&self, id: I, request: CancellationRequest) -> C::Output<ActionAccepted>
+    where
+        I: TryInto<PaymentId>,
+        Error: From<I::Error>,
+    {
+        self.with_id(id, |id| CancelScheduledRetry::new(id, request))
+    }
+
+    /// `GET /payments?reference=…`: one page of the payments with a reference, newest first
+    /// (the query says which page; see [`list_all`](Self::list_all) for every page).
+    pub fn list(&self, query: PaymentListQuery) -> C::Output<Page<Payment>> {
+        self.client.run(ListPayments::new(query))
+    }
+
+    /// Every payment with the query's reference, page after page.
+    pub fn list_all(&self, query: PaymentListQuery) -> C::All<Payment> {
+        self.client.run_all(ListPayments::new(query))
+    }
+
+    /// `POST /payments/search`: one page of the payments that match a search query (see
+    /// [`search_all`](Self::search_all) for every page).
+    pub fn search(&self, request: PaymentSearchRequest) -> C::Output<Page<Payment>> {
+        self.client.run(SearchPayments::new(request))
+    }
+
+    /// Every payment that matches a search, page after page.
+    pub fn search_all(&self, request: PaymentSearchRequest) -> C::All<Payment> {
+        self.client.run_all(SearchPayments::new(request))
+    }
+
+    /// `POST /payments` with a `destination`: pay money out to a card or bank account.
+    pub fn payout(&self, request: PayoutRequest) -> C::Output<Payout> {
+        self.client.run(RequestPayout::new(request))
     }
 }

@@ -11,10 +11,14 @@ use checkout_sdk_core::currency::Currency;
 use checkout_sdk_core::error::{Error, ErrorKind, InvalidInput};
 use checkout_sdk_core::id::{IdempotencyKey, PaymentId, PaymentRef, SessionId};
 use checkout_sdk_core::operation::{
-    CapturePayment, GetPayment, GetPaymentActions, Operation, RefundPayment, RequestPayment, VoidPayment,
+    CancelScheduledRetry, CapturePayment, GetPayment, GetPaymentActions, IncrementAuthorization, ListPayments,
+    Operation, RefundPayment, RequestPayment, RequestPayout, ReversePayment, SearchPayments, VoidPayment,
     IDEMPOTENCY_KEY_HEADER,
 };
-use checkout_sdk_core::request::{ActionRequest, Customer, PaymentRequest, ThreeDs, VoidRequest};
+use checkout_sdk_core::request::{
+    ActionRequest, BillingDescriptor, CancellationRequest, Customer, IdDestination, IncrementalAuthorizationRequest,
+    PaymentListQuery, PaymentRequest, PaymentSearchRequest, PayoutRequest, ReversalRequest, ThreeDs, VoidRequest,
+};
 use checkout_sdk_core::source::{CardSource, CustomerSource, IdSource, PaymentSource, TokenSource};
 use checkout_sdk_core::transport::{HttpRequest, Method};
 use serde_json::{json, Value};
@@ -73,6 +77,23 @@ fn customer_id_payment() -> PaymentRequest {
 fn customer_email_payment() -> PaymentRequest {
     PaymentRequest::builder(infer(json!({"email": "user@checkout.com"})), 100, Currency::USD)
         .reference("pay_ref")
+        .build()
+        .unwrap()
+}
+
+fn search_request() -> PaymentSearchRequest {
+    PaymentSearchRequest::new("id:'pay_mbabizu24mvu3mela5njyhpit4'")
+        .limit(10)
+        .from("2025-01-01T00:00:00Z")
+        .to("2025-01-01T00:10:00Z")
+}
+
+fn payout_request() -> PayoutRequest {
+    PayoutRequest::builder(IdDestination::new(SOURCE_ID), 1000, Currency::GBP)
+        .reference("PO-215-5721")
+        .billing_descriptor(BillingDescriptor::new().reference("Payout"))
+        .processing_channel_id("pc_q4dbxom5jbgudnjzjpz7j2z6uq")
+        .idempotency_key(key("po-1"))
         .build()
         .unwrap()
 }
@@ -361,6 +382,92 @@ fn cases() -> Vec<Case> {
             body: Some(json!({})),
             idempotency_key: Some("void-1"),
         },
+        Case {
+            name: "incremental authorization",
+            build: |c| {
+                let r = IncrementalAuthorizationRequest::new().amount(6540).reference("ORD-5023-4E89");
+                IncrementAuthorization::new(pay_id(), r).build_request(c)
+            },
+            call: |c| {
+                let r = IncrementalAuthorizationRequest::new().amount(6540).reference("ORD-5023-4E89");
+                block_on(c.payments().increment_authorization(PAYMENT_ID, r)).map(drop)
+            },
+            reply: (201, "authorization_201.json"),
+            method: Method::Post,
+            path: "/payments/pay_mbabizu24mvu3mela5njyhpit4/authorizations",
+            body: Some(json!({"amount": 6540, "reference": "ORD-5023-4E89"})),
+            idempotency_key: None,
+        },
+        Case {
+            name: "reversal with key",
+            build: |c| {
+                let r = ReversalRequest::new().reference("REVERSE-1").idempotency_key(key("rev-1"));
+                ReversePayment::new(pay_id(), r).build_request(c)
+            },
+            call: |c| {
+                let r = ReversalRequest::new().reference("REVERSE-1").idempotency_key(key("rev-1"));
+                block_on(c.payments().reverse(PAYMENT_ID, r)).map(drop)
+            },
+            reply: (202, "reversal_202_accepted.json"),
+            method: Method::Post,
+            path: "/payments/pay_mbabizu24mvu3mela5njyhpit4/reversals",
+            body: Some(json!({"reference": "REVERSE-1"})),
+            idempotency_key: Some("rev-1"),
+        },
+        Case {
+            name: "cancel a scheduled retry",
+            build: |c| {
+                CancelScheduledRetry::new(pay_id(), CancellationRequest::new().reference("CANCEL-RETRY-1"))
+                    .build_request(c)
+            },
+            call: |c| {
+                block_on(
+                    c.payments()
+                        .cancel_scheduled_retry(PAYMENT_ID, CancellationRequest::new().reference("CANCEL-RETRY-1")),
+                )
+                .map(drop)
+            },
+            reply: (202, "cancellation_202_accepted.json"),
+            method: Method::Post,
+            path: "/payments/pay_mbabizu24mvu3mela5njyhpit4/cancellations",
+            body: Some(json!({"reference": "CANCEL-RETRY-1"})),
+            idempotency_key: None,
+        },
+        Case {
+            name: "list by reference",
+            build: |c| ListPayments::new(PaymentListQuery::new("ORD 5023&x").limit(10).skip(20)).build_request(c),
+            call: |c| block_on(c.payments().list(PaymentListQuery::new("ORD 5023&x").limit(10).skip(20))).map(drop),
+            reply: (200, "page_list_by_reference.json"),
+            method: Method::Get,
+            path: "/payments?reference=ORD%205023%26x&limit=10&skip=20",
+            body: None,
+            idempotency_key: None,
+        },
+        Case {
+            name: "search",
+            build: |c| SearchPayments::new(search_request()).build_request(c),
+            call: |c| block_on(c.payments().search(search_request())).map(drop),
+            reply: (200, "page_search.json"),
+            method: Method::Post,
+            path: "/payments/search",
+            body: Some(fixture_json("requests/search_python_sdk.json")),
+            idempotency_key: None,
+        },
+        Case {
+            name: "payout to a stored card",
+            build: |c| RequestPayout::new(payout_request()).build_request(c),
+            call: |c| block_on(c.payments().payout(payout_request())).map(drop),
+            reply: (202, "payout_202_pending.json"),
+            method: Method::Post,
+            path: "/payments",
+            body: Some(json!({
+                "destination": {"type": "id", "id": SOURCE_ID},
+                "amount": 1000, "currency": "GBP", "reference": "PO-215-5721",
+                "billing_descriptor": {"reference": "Payout"},
+                "processing_channel_id": "pc_q4dbxom5jbgudnjzjpz7j2z6uq",
+            })),
+            idempotency_key: Some("po-1"),
+        },
     ]
 }
 
@@ -397,7 +504,7 @@ fn check_request(case: &Case, request: &HttpRequest, authorization: &str, via: &
 #[test]
 fn build_request_puts_method_url_headers_and_body_on_the_wire() {
     let cases = cases();
-    assert_eq!(cases.len(), 19);
+    assert_eq!(cases.len(), 25);
     for (config, authorization) in configs() {
         for case in &cases {
             let request = (case.build)(&config).unwrap_or_else(|e| panic!("{}: {e}", case.name));
@@ -418,8 +525,9 @@ fn the_client_sends_exactly_what_build_request_builds() {
             let sent = transport.requests();
             assert_eq!(sent.len(), 1, "{}", case.name);
             let mut sent = sent[0].clone();
-            // A POST that names no key of its own gets a generated one, as every POST must.
-            if case.method == Method::Post && case.idempotency_key.is_none() {
+            // A POST that names no key of its own gets a generated one, as every POST must
+            // (a search is a read: it needs none).
+            if case.method == Method::Post && case.idempotency_key.is_none() && case.path != "/payments/search" {
                 let key = sent.headers.get(IDEMPOTENCY_KEY_HEADER).unwrap_or_else(|| panic!("{}: no key", case.name));
                 assert!(key.starts_with("idk_") && key.len() == 30, "{}: {key}", case.name);
                 sent.headers.remove(IDEMPOTENCY_KEY_HEADER);

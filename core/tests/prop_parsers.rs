@@ -23,9 +23,14 @@ use checkout_sdk_core::error::{DecodeErrorKind, Error, ErrorKind};
 use checkout_sdk_core::id::{ActionId, CustomerId, IdempotencyKey, PaymentId, PaymentRef, SessionId, SourceId};
 use checkout_sdk_core::link::Links;
 use checkout_sdk_core::operation::{
-    parse_error, CapturePayment, GetPayment, GetPaymentActions, Operation, RefundPayment, RequestPayment, VoidPayment,
+    parse_error, CancelScheduledRetry, CapturePayment, GetPayment, GetPaymentActions, IncrementAuthorization,
+    ListPayments, Operation, Paged, RefundPayment, RequestPayment, RequestPayout, ReversePayment, SearchPayments,
+    VoidPayment,
 };
-use checkout_sdk_core::request::{ActionRequest, PaymentRequest, VoidRequest};
+use checkout_sdk_core::request::{
+    ActionRequest, CancellationRequest, IdDestination, IncrementalAuthorizationRequest, PaymentListQuery,
+    PaymentRequest, PaymentSearchRequest, PayoutRequest, ReversalRequest, VoidRequest,
+};
 use checkout_sdk_core::response::Response;
 use checkout_sdk_core::source::PaymentSource;
 use checkout_sdk_core::transport::HttpResponse;
@@ -142,6 +147,12 @@ fn check_error(name: &str, error: &Error) -> Result<(), TestCaseError> {
 }
 
 /// Runs `response` through every operation and `parse_error`, using what parses.
+fn payout_request() -> PayoutRequest {
+    PayoutRequest::builder(IdDestination::new("src_nwd3m4in3hkuddfpjsaevunhdy"), 1000, Currency::GBP)
+        .build()
+        .expect("valid payout")
+}
+
 fn check_all(response: &HttpResponse) -> Result<(), TestCaseError> {
     let request = request_payment();
     if let Some(payment) = check_operation("request payment", &request, response)? {
@@ -165,6 +176,33 @@ fn check_all(response: &HttpResponse) -> Result<(), TestCaseError> {
     }
     check_operation("refund", &RefundPayment::new(payment_id(), ActionRequest::full()), response)?;
     check_operation("void", &VoidPayment::new(payment_id(), VoidRequest::new()), response)?;
+    let increment = IncrementAuthorization::new(payment_id(), IncrementalAuthorizationRequest::new().amount(100));
+    if let Some(auth) = check_operation("increment authorization", &increment, response)? {
+        let _ = (auth.status.as_ref(), auth.balances.as_ref().map(|b| b.available_to_capture));
+    }
+    check_operation("reverse", &ReversePayment::new(payment_id(), ReversalRequest::new()), response)?;
+    check_operation("cancel retry", &CancelScheduledRetry::new(payment_id(), CancellationRequest::new()), response)?;
+    let list = ListPayments::new(PaymentListQuery::new("ORD-1"));
+    if let Some(page) = check_operation("list", &list, response)? {
+        let _ = (page.next_skip(), list.next_page(&page).map(|next| next.path()));
+    }
+    let search = SearchPayments::new(PaymentSearchRequest::new("reference:'ORD-1'"));
+    if let Some(page) = check_operation("search", &search, response)? {
+        // A next link from a hostile body can only lead back to the API's own base URL.
+        if let Some(next) = search.next_page(&page) {
+            let config = Config::sandbox(SecretKey::new("sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e").expect("valid key"));
+            if let Ok(request) = next.build_request(&config) {
+                prop_assert!(
+                    request.url.starts_with("https://api.sandbox.checkout.com/payments/search"),
+                    "{}",
+                    request.url
+                );
+            }
+        }
+    }
+    if let Some(payout) = check_operation("payout", &RequestPayout::new(payout_request()), response)? {
+        let _ = (payout.status.as_ref(), payout.id.as_str());
+    }
     let error = parse_error(response);
     check_error("parse_error", &error)?;
     prop_assert_eq!(error.http_status(), Some(response.status));

@@ -884,3 +884,183 @@ fn payment_refs_accept_both_id_kinds() {
         assert_eq!(payment.id, PAYMENT_ID, "a session id resolves to the payment");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The Payments API beyond the original SDK: incremental authorization, reversal, cancellation of
+// a scheduled retry, list by reference, search, payouts.
+// ---------------------------------------------------------------------------------------------
+
+mod beyond_the_original_sdk {
+    use super::*;
+    use checkout_sdk_core::config::Config;
+    use checkout_sdk_core::operation::{
+        CancelScheduledRetry, IncrementAuthorization, ListPayments, PageWalk, Paged, RequestPayout, ReversePayment,
+        SearchPayments,
+    };
+    use checkout_sdk_core::payout::PayoutStatus;
+    use checkout_sdk_core::request::{
+        CancellationRequest, IdDestination, IncrementalAuthorizationRequest, PaymentListQuery, PaymentSearchRequest,
+        PayoutRequest, ReversalRequest,
+    };
+
+    fn increment() -> IncrementAuthorization {
+        IncrementAuthorization::new(pay_id(), IncrementalAuthorizationRequest::new().amount(6540))
+    }
+
+    fn search() -> SearchPayments {
+        SearchPayments::new(PaymentSearchRequest::new("reference:'ORD-5023-4E89'"))
+    }
+
+    fn payout() -> RequestPayout {
+        RequestPayout::new(
+            PayoutRequest::builder(IdDestination::new("src_nwd3m4in3hkuddfpjsaevunhdy"), 1000, Currency::GBP)
+                .build()
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn the_incremental_authorization_201_gives_status_and_balances() {
+        let auth = increment().parse_response(fixture_response(201, "authorization_201.json")).unwrap();
+        assert_eq!(auth.action_id, ACTION_ID);
+        assert_eq!((auth.amount, auth.currency.clone()), (Some(6540), Some(Currency::USD)));
+        assert_eq!(auth.status, Some(PaymentStatus::Authorized));
+        assert_eq!(auth.response_code.as_ref().map(|c| c.as_str()), Some("10000"));
+        let balances = auth.balances.clone().unwrap();
+        assert_eq!((balances.total_authorized, balances.available_to_capture), (Some(6540), Some(6540)));
+        assert!(auth.has_link("capture") && auth.has_link("authorize"));
+    }
+
+    #[test]
+    fn reversal_and_cancellation_202s_give_the_action() {
+        let reversal = ReversePayment::new(pay_id(), ReversalRequest::new())
+            .parse_response(fixture_response(202, "reversal_202_accepted.json"))
+            .unwrap();
+        assert_eq!(reversal.action_id, ACTION_ID);
+        assert_eq!(reversal.action_type, Some(ActionType::Void));
+        assert_eq!(reversal.reference.as_deref(), Some("REVERSE-1"));
+        let cancelled = CancelScheduledRetry::new(pay_id(), CancellationRequest::new())
+            .parse_response(fixture_response(202, "cancellation_202_accepted.json"))
+            .unwrap();
+        assert_eq!(cancelled.action_id, "act_5ctqlphqgd3e5gbrmkcz2jklnq");
+        assert!(cancelled.has_link("payment"));
+    }
+
+    #[test]
+    fn the_list_page_parses_and_says_whether_a_next_page_follows() {
+        let op = ListPayments::new(PaymentListQuery::new("ORD-5023-4E89"));
+        let page = op.parse_response(fixture_response(200, "page_list_by_reference.json")).unwrap();
+        assert_eq!((page.limit, page.skip, page.total_count), (Some(10), Some(0), Some(1)));
+        assert_eq!(page.data.len(), 1);
+        assert_eq!(page.data[0].id, "pay_einf5abzzgbejdpuartvqgl36i");
+        assert!(op.next_page(&page).is_none(), "one payment of one: the last page");
+    }
+
+    #[test]
+    fn a_search_follows_its_next_link_only_back_to_the_api() {
+        let config = Config::sandbox("sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e".parse().unwrap());
+        let page = search().parse_response(fixture_response(200, "page_search.json")).unwrap();
+        assert_eq!(page.data[0].reference.as_deref(), Some("ORD-5023-4E89"));
+        let next = search().next_page(&page).expect("a next link");
+        let request = next.build_request(&config).unwrap();
+        assert_eq!(request.url, "https://api.sandbox.checkout.com/payments/search?skip=1");
+        assert_eq!(request.body, serde_json::to_vec(&json!({"query": "reference:'ORD-5023-4E89'"})).unwrap());
+        // The same link twice is the end, not a loop.
+        assert!(next.next_page(&page).is_none());
+        // A link elsewhere would carry the key to another host: refused before sending.
+        for href in ["https://evil.example/payments/search", "https://api.sandbox.checkout.com.evil/payments/search"] {
+            let body = json!({"data": [{"id": PAYMENT_ID}], "_links": {"next": {"href": href}}});
+            let page = search().parse_response(json_response(200, &body)).unwrap();
+            let err = search().next_page(&page).unwrap().build_request(&config).unwrap_err();
+            assert!(err.is_invalid_input(), "{href}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn the_payout_202_is_pending() {
+        let payout = payout().parse_response(fixture_response(202, "payout_202_pending.json")).unwrap();
+        assert_eq!(payout.id, PAYMENT_ID);
+        assert_eq!(payout.status, Some(PayoutStatus::Pending));
+        assert_eq!(payout.reference.as_deref(), Some("PO-215-5721"));
+    }
+
+    #[test]
+    fn the_new_operations_map_their_documented_errors() {
+        type Parse = Box<dyn Fn(HttpResponse) -> Result<(), Error>>;
+        let ops: Vec<(&str, Parse)> = vec![
+            ("increment", Box::new(|r| increment().parse_response(r).map(drop))),
+            (
+                "reverse",
+                Box::new(|r| ReversePayment::new(pay_id(), ReversalRequest::new()).parse_response(r).map(drop)),
+            ),
+            (
+                "cancel",
+                Box::new(|r| {
+                    CancelScheduledRetry::new(pay_id(), CancellationRequest::new()).parse_response(r).map(drop)
+                }),
+            ),
+            ("list", Box::new(|r| ListPayments::new(PaymentListQuery::new("x")).parse_response(r).map(drop))),
+            ("search", Box::new(|r| search().parse_response(r).map(drop))),
+            ("payout", Box::new(|r| payout().parse_response(r).map(drop))),
+        ];
+        for (name, parse) in &ops {
+            for (status, is_kind) in [
+                (401u16, Error::is_authentication as fn(&Error) -> bool),
+                (403, |e: &Error| matches!(e.kind(), ErrorKind::NotAllowed(_))),
+                (404, Error::is_not_found),
+                (422, |e: &Error| matches!(e.kind(), ErrorKind::Validation(_))),
+                (429, |e: &Error| matches!(e.kind(), ErrorKind::TooManyRequests(_))),
+                (502, |e: &Error| matches!(e.kind(), ErrorKind::Server(_))),
+            ] {
+                let err = parse(fixture_response(status, "error_422_validation.json")).unwrap_err();
+                assert!(is_kind(&err), "{name} {status}: {err:?}");
+                assert_eq!(err.http_status(), Some(status));
+            }
+        }
+    }
+
+    /// A paged operation whose every page links another.
+    #[derive(Clone)]
+    struct Endless(u32);
+
+    impl Operation for Endless {
+        type Data = checkout_sdk_core::page::Page<Payment>;
+        fn method(&self) -> checkout_sdk_core::transport::Method {
+            checkout_sdk_core::transport::Method::Get
+        }
+        fn path(&self) -> String {
+            format!("payments?page={}", self.0)
+        }
+        fn expected_statuses(&self) -> &'static [u16] {
+            &[200]
+        }
+        fn parse_success(&self, response: HttpResponse) -> Result<Response<Self::Data>, Error> {
+            parse_typed(response)
+        }
+    }
+
+    impl Paged for Endless {
+        type Item = Payment;
+        fn next_page(&self, _: &checkout_sdk_core::page::Page<Payment>) -> Option<Self> {
+            Some(Endless(self.0 + 1))
+        }
+    }
+
+    #[test]
+    fn a_page_walk_gathers_every_page_and_stops_a_server_that_never_stops_linking() {
+        let mut walk = PageWalk::new(Endless(0));
+        let mut fetched = 0u32;
+        let error = loop {
+            let Some(op) = walk.next_op() else { panic!("the walk ended without an error") };
+            let page = op.parse_response(json_response(200, &json!({"data": [{"id": PAYMENT_ID}]}))).unwrap();
+            fetched += 1;
+            if let Err(e) = walk.add(&op, page.into_data()) {
+                break e;
+            }
+        };
+        assert_eq!(fetched, PageWalk::<Endless>::MAX_PAGES);
+        assert!(matches!(error.kind(), ErrorKind::Decode(_)), "{error:?}");
+        assert!(walk.next_op().is_none());
+        assert_eq!(walk.into_items().len(), PageWalk::<Endless>::MAX_PAGES as usize);
+    }
+}
