@@ -923,10 +923,10 @@ mod beyond_the_original_sdk {
     fn the_incremental_authorization_201_gives_status_and_balances() {
         let auth = increment().parse_response(fixture_response(201, "authorization_201.json")).unwrap();
         assert_eq!(auth.action_id, ACTION_ID);
-        assert_eq!((auth.amount, auth.currency.clone()), (Some(6540), Some(Currency::USD)));
+        assert_eq!((auth.amount, auth.currency), (Some(6540), Some(Currency::USD)));
         assert_eq!(auth.status, Some(PaymentStatus::Authorized));
         assert_eq!(auth.response_code.as_ref().map(|c| c.as_str()), Some("10000"));
-        let balances = auth.balances.clone().unwrap();
+        let balances = auth.balances.unwrap();
         assert_eq!((balances.total_authorized, balances.available_to_capture), (Some(6540), Some(6540)));
         assert!(auth.has_link("capture") && auth.has_link("authorize"));
     }
