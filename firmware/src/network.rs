@@ -23,6 +23,10 @@ pub(crate) const CAPTURE_202: &[u8] = include_bytes!("../fixtures/capture_202_ac
 pub(crate) const PAYMENT_ID: &str = "pay_mbabizu24mvu3mela5njyhpit4";
 /// The action id in [`CAPTURE_202`].
 pub(crate) const CAPTURE_ACTION_ID: &str = "act_y3oqhf46pyzuxjbcn2giaqnb44";
+/// Where every request must go.
+const SANDBOX: &str = "https://api.sandbox.checkout.com/";
+/// A capture of the full amount with the order's reference.
+const CAPTURE_BODY: &[u8] = br#"{"reference":"ORD-5023-4E89"}"#;
 /// The request id the API answers with.
 pub(crate) const REQUEST_ID: &str = "0HL80RJLS76I7";
 
@@ -104,6 +108,9 @@ impl Network {
         if request.method != Method::Post {
             fail!("unexpected {} {}", request.method, request.path());
         }
+        if !request.url.starts_with(SANDBOX) {
+            fail!("{} {} is not addressed to the sandbox", request.method, request.path());
+        }
         if request.headers.get("authorization") != Some(self.authorization) {
             fail!("{} {} is not authorised with the configured key", request.method, request.path());
         }
@@ -117,7 +124,7 @@ impl Network {
         if path == "/payments" {
             self.payment(&request, key)
         } else if path.strip_prefix("/payments/").and_then(|rest| rest.strip_suffix("/captures")) == Some(PAYMENT_ID) {
-            self.capture(key)
+            self.capture(&request, key)
         } else {
             fail!("unexpected POST {}", path)
         }
@@ -155,7 +162,10 @@ impl Network {
     }
 
     /// `POST /payments/{id}/captures`: answered at once.
-    fn capture(&self, key: &str) -> Result<HttpResponse, TransportError> {
+    fn capture(&self, request: &HttpRequest, key: &str) -> Result<HttpResponse, TransportError> {
+        if request.body != CAPTURE_BODY {
+            fail!("the capture body is not the full-amount capture with its reference");
+        }
         let attempt = self.capture_attempts.get() + 1;
         self.capture_attempts.set(attempt);
         if attempt > 1 {
