@@ -96,13 +96,12 @@ fn pay_and_capture(sleeper: &SysTickSleeper) -> Result<usize, Error> {
         .build();
 
     // 1. The request, as a card terminal would build it.
-    let card = CardSource::new(CARD_NUMBER, 6, 2030)?
-        .cvv("100")?
-        .name("Jack Napier")
-        .billing_address(Address::new().line1("90 Tottenham Court Road").city("London").zip("W1T 4TJ").country("GB"));
+    let card = CardSource::new(CARD_NUMBER, 6, 2030)?.cvv("100")?.name("Jack Napier").billing_address(
+        Address::new().address_line1("90 Tottenham Court Road").city("London").zip("W1T 4TJ").country("GB"),
+    );
     let request = PaymentRequest::builder(card, 6540, Currency::USD)
         .reference(REFERENCE)
-        .customer(Customer::email("jokershere@gmail.com").name("Jack Napier"))
+        .customer(Customer::new().email("jokershere@gmail.com").name("Jack Napier"))
         .build()?;
     let last4 = match &request.source {
         PaymentSource::Card(card) => card.number.last4(),
