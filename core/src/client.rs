@@ -180,7 +180,7 @@ impl Client {
         let span = tracing::info_span!(
             "checkout.call",
             method = %request.method,
-            path = %request.path(),
+            path = %crate::redact::Redacted(request.path()),
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
@@ -210,7 +210,7 @@ impl Client {
                     {
                         span.record("status", response.status);
                         if let Some(id) = response.headers.get("cko-request-id") {
-                            span.record("request_id", id);
+                            span.record("request_id", tracing::field::display(crate::redact::Redacted(id)));
                         }
                     }
                     (op.parse_response(response), elapsed)

@@ -11,10 +11,12 @@ use alloc::vec::Vec;
 use core::fmt;
 use core::time::Duration;
 
+use crate::redact::{redacted_debug, Redacted};
 use crate::transport::{TransportError, TransportErrorKind};
 
-/// The details of an HTTP error response from the API.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// The details of an HTTP error response from the API. `Debug` and `Display` show the server's
+/// texts redacted by value ([`redact`](crate::redact)); the fields hold them as sent.
+#[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status code.
@@ -35,11 +37,13 @@ pub struct ApiError {
     pub attempts: u32,
 }
 
+redacted_debug!(ApiError { status, error_type, error_codes, request_id, api_version, elapsed, retry_after, attempts });
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HTTP {}", self.status)?;
         if let Some(t) = &self.error_type {
-            write!(f, " {t}")?;
+            write!(f, " {}", Redacted(t))?;
         }
         if !self.error_codes.is_empty() {
             f.write_str(" [")?;
@@ -47,12 +51,12 @@ impl fmt::Display for ApiError {
                 if i > 0 {
                     f.write_str(", ")?;
                 }
-                f.write_str(c)?;
+                write!(f, "{}", Redacted(c))?;
             }
             f.write_str("]")?;
         }
         if let Some(r) = &self.request_id {
-            write!(f, " (request id {r})")?;
+            write!(f, " (request id {})", Redacted(r))?;
         }
         if let Some(after) = self.retry_after {
             write!(f, " (retry after {}s)", after.as_secs())?;
@@ -80,8 +84,9 @@ pub enum DecodeErrorKind {
     WrongShape,
 }
 
-/// A response whose status looked fine but whose body could not be decoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A response whose status looked fine but whose body could not be decoded. `Debug` and `Display`
+/// redact by value.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DecodeError {
     /// What was wrong with the body.
@@ -98,6 +103,8 @@ pub struct DecodeError {
     pub attempts: u32,
 }
 
+redacted_debug!(DecodeError { kind, status, request_id, detail, elapsed, attempts });
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.kind {
@@ -105,9 +112,9 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::NotJson => "body is not valid JSON",
             DecodeErrorKind::WrongShape => "body has an unexpected shape",
         };
-        write!(f, "could not decode the HTTP {} response: {what}: {}", self.status, self.detail)?;
+        write!(f, "could not decode the HTTP {} response: {what}: {}", self.status, Redacted(&self.detail))?;
         if let Some(r) = &self.request_id {
-            write!(f, " (request id {r})")?;
+            write!(f, " (request id {})", Redacted(r))?;
         }
         write_attempts(f, self.attempts)
     }

@@ -19,6 +19,7 @@
 
 use alloc::format;
 use alloc::string::String;
+use core::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -26,6 +27,7 @@ use serde_json::{Map, Value};
 use crate::currency::Currency;
 use crate::error::InvalidInput;
 use crate::id::{CustomerId, IdempotencyKey};
+use crate::redact::{debug_as_json, redacted_json_debug};
 use crate::source::{Address, PaymentSource, Phone};
 
 /// How the payment was initiated.
@@ -46,7 +48,7 @@ pub enum PaymentType {
 }
 
 /// 3-D Secure options, serialised as `"3ds"`. `true` converts to `{"enabled": true}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ThreeDs {
     /// Whether to attempt 3-D Secure.
@@ -96,7 +98,7 @@ impl From<bool> for ThreeDs {
 }
 
 /// The customer, for new customers or to attach an existing one.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Customer {
     /// An existing customer's id.
@@ -130,7 +132,7 @@ impl Customer {
 }
 
 /// Where goods are shipped.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Shipping {
     /// The address.
@@ -149,7 +151,7 @@ impl Shipping {
 }
 
 /// Risk assessment options.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Risk {
     /// Whether to run the risk engine (default on at the API).
@@ -168,7 +170,10 @@ impl Risk {
 
 /// `POST /payments`: request a payment. Build one with [`PaymentRequest::builder`] or, from the
 /// original SDK's untyped shape, with [`PaymentRequest::from_json`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// `Debug` of this and every other request model shows its JSON form redacted by value
+/// ([`redact`](crate::redact)): card numbers, CVVs and keys never show, wherever they were put.
+#[derive(Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentRequest {
     /// Where the money comes from.
@@ -435,7 +440,7 @@ fn check_len(name: &str, value: Option<&str>, max: usize) -> Result<(), InvalidI
 
 /// Capture, refund and void requests share this shape: an optional amount (in minor units;
 /// absent means "all that remains"), a reference and metadata.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ActionRequest {
     /// Amount in minor units; `None` for the full remaining amount.
@@ -491,7 +496,7 @@ pub type CaptureRequest = ActionRequest;
 pub type RefundRequest = ActionRequest;
 
 /// `POST /payments/{id}/voids`: a reference and metadata, no amount.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VoidRequest {
     /// Your reference for the void.
@@ -521,6 +526,26 @@ impl VoidRequest {
     pub fn idempotency_key(mut self, key: IdempotencyKey) -> Self {
         self.idempotency_key = Some(key);
         self
+    }
+}
+
+redacted_json_debug!(ThreeDs, Customer, Shipping, Risk);
+
+impl fmt::Debug for PaymentRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_as_json(f, "PaymentRequest", self, &[("idempotency_key", &self.idempotency_key)])
+    }
+}
+
+impl fmt::Debug for ActionRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_as_json(f, "ActionRequest", self, &[("idempotency_key", &self.idempotency_key)])
+    }
+}
+
+impl fmt::Debug for VoidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_as_json(f, "VoidRequest", self, &[("idempotency_key", &self.idempotency_key)])
     }
 }
 

@@ -34,7 +34,7 @@ use serde_json::{Map, Value};
 
 use crate::error::InvalidInput;
 use crate::id::{CustomerId, SourceId};
-use crate::redact::{mask_digit_runs, mask_pan, redact_json};
+use crate::redact::{mask_digit_runs, mask_pan, redacted_json_debug, Redacted, RedactedJson};
 
 /// A card number (PAN). Serialised in full; shown by `Debug`/`Display` as its last four digits.
 #[derive(Clone, PartialEq, Eq, Serialize)]
@@ -174,7 +174,7 @@ fn month_or_year<'de, D: Deserializer<'de>, T: TryFrom<u64>>(d: D) -> Result<T, 
 }
 
 /// A billing or shipping address.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Address {
     /// First line.
@@ -233,7 +233,7 @@ impl Address {
 }
 
 /// A phone number.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Phone {
     /// International dialling code, e.g. `+44` (the API's examples also send a number).
@@ -252,6 +252,9 @@ impl Phone {
 }
 
 /// Full card details (`type: card`). Requires PCI SAQ-D and enablement on your account.
+///
+/// `Debug` of this and every other source shows its JSON form redacted by value
+/// ([`redact`](crate::redact)): the number keeps its last four digits, the CVV never shows.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardSource {
@@ -330,24 +333,10 @@ impl CardSource {
     }
 }
 
-impl fmt::Debug for CardSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CardSource")
-            .field("number", &self.number)
-            .field("expiry_month", &self.expiry_month)
-            .field("expiry_year", &self.expiry_year)
-            .field("name", &self.name)
-            .field("cvv", &self.cvv)
-            .field("stored", &self.stored)
-            .field("billing_address", &self.billing_address)
-            .field("phone", &self.phone)
-            .field("extra", &RedactedMap(&self.extra))
-            .finish()
-    }
-}
+redacted_json_debug!(Address, Phone, CardSource, TokenSource, IdSource, CustomerSource, NetworkTokenSource);
 
 /// A card token from Frames or a mobile SDK (`type: token`): single use, valid 15 minutes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TokenSource {
     /// The token, `tok_...`.
@@ -391,18 +380,8 @@ impl IdSource {
     }
 }
 
-impl fmt::Debug for IdSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IdSource")
-            .field("id", &self.id)
-            .field("cvv", &self.cvv)
-            .field("extra", &RedactedMap(&self.extra))
-            .finish()
-    }
-}
-
 /// An existing customer's default source (`type: customer`), by id or email.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CustomerSource {
     /// The customer id, `cus_...`.
@@ -456,19 +435,6 @@ pub struct NetworkTokenSource {
     pub extra: Map<String, Value>,
 }
 
-impl fmt::Debug for NetworkTokenSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("NetworkTokenSource")
-            .field("token", &self.token)
-            .field("expiry_month", &self.expiry_month)
-            .field("expiry_year", &self.expiry_year)
-            .field("token_type", &self.token_type)
-            .field("cryptogram", &self.cryptogram.as_ref().map(|_| "<redacted>"))
-            .field("eci", &self.eci)
-            .finish_non_exhaustive()
-    }
-}
-
 /// Any other source type, sent as given: alternative payment methods (`ideal`, `sofort`,
 /// `klarna`, ...), and known types whose fields the SDK could not type.
 #[derive(Clone, PartialEq)]
@@ -496,21 +462,12 @@ impl AlternativeSource {
 
 impl fmt::Debug for AlternativeSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let fields = Value::Object(self.fields.clone());
+        let debug_fields = RedactedJson(&fields);
         f.debug_struct("AlternativeSource")
-            .field("source_type", &self.source_type)
-            .field("fields", &RedactedMap(&self.fields))
+            .field("source_type", &Redacted(&self.source_type))
+            .field("fields", &debug_fields)
             .finish()
-    }
-}
-
-/// Debug for a free-form map with card data and credentials masked.
-struct RedactedMap<'a>(&'a Map<String, Value>);
-
-impl fmt::Debug for RedactedMap<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut copy = Value::Object(self.0.clone());
-        redact_json(&mut copy);
-        fmt::Debug::fmt(&copy, f)
     }
 }
 
