@@ -82,7 +82,8 @@ use checkout_sdk_core::transport::{Headers, HttpRequest, HttpResponse, HttpTrans
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::recording::{json_difference, redact_header_value, redact_json, redact_secret_keys, redact_text};
+use crate::recording::json_difference;
+use checkout_sdk_core::redact::{redact_header_value, redact_json, redact_secret_keys, redact_text};
 
 /// The cassette format version this crate reads and writes.
 pub const CASSETTE_VERSION: u32 = 1;
