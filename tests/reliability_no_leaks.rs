@@ -20,10 +20,6 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use checkout_sdk_fake::cassette::{Cassette, Recorder, Replayer};
-use checkout_sdk_fake::recording::{FakeTransport, RecordedRequest, Reply};
-use checkout_sdk_fake::simulator::{Fault, Simulator};
-use checkout_sdk_hyper::{HyperTransport, TokioSleeper};
 use checkout_sdk::core::operation::{parse_error, GetPayment, Operation, RequestPayment};
 use checkout_sdk::core::retry::RetryPolicy;
 use checkout_sdk::core::source::{CardNumber, Cvv, NetworkTokenSource};
@@ -31,6 +27,10 @@ use checkout_sdk::core::transport::{
     Headers, HttpRequest, HttpResponse, HttpTransport, Method, TransportError, TransportErrorKind,
 };
 use checkout_sdk::prelude::*;
+use checkout_sdk_fake::cassette::{Cassette, Recorder, Replayer};
+use checkout_sdk_fake::recording::{FakeTransport, RecordedRequest, Reply};
+use checkout_sdk_fake::simulator::{Fault, Simulator};
+use checkout_sdk_hyper::{HyperTransport, TokioSleeper};
 use serde_json::{json, Value};
 
 const SBOX_KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";

@@ -337,7 +337,13 @@ pub fn mask_card_number(text: &str) -> Option<String> {
         return None;
     }
     let keep_from = count - 4;
-    Some(text.bytes().filter(u8::is_ascii_digit).enumerate().map(|(i, d)| if i < keep_from { '*' } else { d as char }).collect())
+    Some(
+        text.bytes()
+            .filter(u8::is_ascii_digit)
+            .enumerate()
+            .map(|(i, d)| if i < keep_from { '*' } else { d as char })
+            .collect(),
+    )
 }
 
 /// `************4242` for a card number; `****` for anything that is not one.
@@ -636,7 +642,8 @@ fn mask_cvv_value(value: &mut Value) {
 /// The masked text of a number that is (or holds) a card number: `4242424242424242`,
 /// `345678901234564.0`, `0.4242424242424242`.
 fn mask_number(n: &Number) -> Option<String> {
-    if n.as_u64().is_some_and(|u| u < 1_000_000_000_000) || n.as_i64().is_some_and(|i| i.unsigned_abs() < 1_000_000_000_000)
+    if n.as_u64().is_some_and(|u| u < 1_000_000_000_000)
+        || n.as_i64().is_some_and(|i| i.unsigned_abs() < 1_000_000_000_000)
     {
         return None;
     }
@@ -956,7 +963,8 @@ mod tests {
             digits[0] = 4;
         }
         // The check digit makes the sum over all digits a multiple of 10.
-        let sum: u32 = digits.iter().rev().enumerate().map(|(i, d)| if i % 2 == 0 { luhn_double(*d) } else { *d }).sum();
+        let sum: u32 =
+            digits.iter().rev().enumerate().map(|(i, d)| if i % 2 == 0 { luhn_double(*d) } else { *d }).sum();
         digits.push((10 - sum % 10) % 10);
         digits.iter().map(|d| char::from(b'0' + *d as u8)).collect()
     }

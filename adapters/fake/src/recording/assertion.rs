@@ -64,11 +64,7 @@ impl RequestAssertion {
     pub fn path(&self, expected: &str) -> &Self {
         let actual = if expected.contains('?') { self.request.path_and_query() } else { self.request.path() };
         if actual != expected {
-            self.fail(format_args!(
-                "expected path {:?}, got {:?}",
-                redact_text(expected),
-                redact_text(actual)
-            ));
+            self.fail(format_args!("expected path {:?}, got {:?}", redact_text(expected), redact_text(actual)));
         }
         self
     }
