@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::id::ActionId;
 use crate::outcome::ResponseCode;
-use crate::redact::{redact_text_cow, redacted_debug, Redacted};
+use crate::redact::{fmt_redacted, redact_text_cow, redacted_debug, Redacted, RedactedJson};
 
 /// What an action did. An unknown type is server text: `Debug` and `Display` show it redacted by
 /// value; [`as_str`](Self::as_str) gives it as sent.
@@ -124,16 +124,24 @@ pub struct ActionAccepted {
     pub reference: Option<String>,
 }
 
-redacted_debug!(PaymentAction {
-    id,
-    action_type,
-    processed_on,
-    amount,
-    approved,
-    auth_code,
-    response_code,
-    response_summary,
-    reference,
-    metadata,
-});
+impl fmt::Debug for PaymentAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Metadata is JSON: redacted as JSON, so field names (`card_cvv`) count too.
+        let metadata = self.metadata.clone().map(Value::Object);
+        fmt_redacted(f, |f| {
+            f.debug_struct("PaymentAction")
+                .field("id", &self.id)
+                .field("action_type", &self.action_type)
+                .field("processed_on", &self.processed_on)
+                .field("amount", &self.amount)
+                .field("approved", &self.approved)
+                .field("auth_code", &self.auth_code)
+                .field("response_code", &self.response_code)
+                .field("response_summary", &self.response_summary)
+                .field("reference", &self.reference)
+                .field("metadata", &metadata.as_ref().map(RedactedJson))
+                .finish()
+        })
+    }
+}
 redacted_debug!(ActionAccepted { action_id, reference });

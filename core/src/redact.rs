@@ -82,7 +82,7 @@ fn hex_byte(pair: &[u8]) -> Option<u8> {
 }
 
 /// The character at `at` and how many bytes spell it: a literal byte, a percent escape (`%5F`)
-/// or a JSON escape (`\u005f`).
+/// or a JSON escape (`\u005f`, its backslash possibly escaped again by `Debug`: `\\u005f`).
 fn decode_unit(bytes: &[u8], at: usize) -> Option<(u8, usize)> {
     let b = *bytes.get(at)?;
     match b {
@@ -90,9 +90,14 @@ fn decode_unit(bytes: &[u8], at: usize) -> Option<(u8, usize)> {
             Some(decoded) => Some((decoded, 3)),
             None => Some((b, 1)),
         },
-        b'\\' if bytes.get(at + 1..at + 4).is_some_and(|u| u.eq_ignore_ascii_case(b"u00")) => {
-            match bytes.get(at + 4..at + 6).and_then(hex_byte) {
-                Some(decoded) => Some((decoded, 6)),
+        b'\\' => {
+            let slashes = bytes[at..].iter().take_while(|c| **c == b'\\').count();
+            let u = at + slashes;
+            match bytes.get(u..u + 3).filter(|p| p.eq_ignore_ascii_case(b"u00")).and(bytes.get(u + 3..u + 5)) {
+                Some(pair) => match hex_byte(pair) {
+                    Some(decoded) => Some((decoded, slashes + 5)),
+                    None => Some((b, 1)),
+                },
                 None => Some((b, 1)),
             }
         }
@@ -265,16 +270,21 @@ fn redact_card_numbers_cow(text: &str) -> Cow<'_, str> {
     let mut digits = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if !is_group_char(bytes[i]) {
+        let b = bytes[i];
+        if !(b.is_ascii_digit() || b == b'*') {
             i += 1;
             continue;
         }
         // A run: groups of digits joined by single spaces or dashes (`4242 4242-4242 4242`).
+        // Masked digits (`*`) belong to groups but do not count: a masked number is not checked
+        // again.
         groups.clear();
+        let mut total = 0;
         let mut j = i;
         loop {
             let start = j;
             while j < bytes.len() && is_group_char(bytes[j]) {
+                total += usize::from(bytes[j] != b'*');
                 j += 1;
             }
             groups.push((start, j));
@@ -285,7 +295,6 @@ fn redact_card_numbers_cow(text: &str) -> Cow<'_, str> {
             }
         }
         i = j;
-        let total: usize = groups.iter().map(|(start, end)| end - start).sum();
         if total < *PAN_LENGTHS.start() {
             continue;
         }
@@ -359,8 +368,12 @@ pub fn mask_pan(pan: &str) -> String {
 const CVV_WORDS: &[&[u8]] = &[b"cvv", b"cvc", b"security_code", b"securitycode", b"security-code", b"security code"];
 
 /// How many punctuation or space characters may sit between a CVV word and its value
-/// (`": "`, `=`, `: [ "`).
+/// (`": "`, `=`, `: [ "`), not counting the wrappers of Rust's `Debug` output.
 const CVV_GAP: usize = 8;
+
+/// The words Rust's `Debug` output puts between a field name and its value
+/// (`cvv: Some("100")`, `"cvv": Array [String("100")]`).
+const DEBUG_WRAPPERS: &[&[u8]] = &[b"Some", b"String", b"Number", b"Array", b"Object"];
 
 fn find_cvv_value(bytes: &[u8], word_end: usize) -> Option<(usize, usize)> {
     let mut at = word_end;
@@ -371,9 +384,16 @@ fn find_cvv_value(bytes: &[u8], word_end: usize) -> Option<(usize, usize)> {
     while at < bytes.len() && (bytes[at].is_ascii_alphabetic() || bytes[at] == b'_' || bytes[at] == b'-') {
         at += 1;
     }
-    let gap_start = at;
-    while at < bytes.len() && at - gap_start < CVV_GAP && !bytes[at].is_ascii_alphanumeric() && bytes[at] < 0x80 {
-        at += 1;
+    let mut gap = 0;
+    while at < bytes.len() && gap < CVV_GAP {
+        if let Some(wrapper) = DEBUG_WRAPPERS.iter().find(|w| bytes[at..].starts_with(w)) {
+            at += wrapper.len();
+        } else if !bytes[at].is_ascii_alphanumeric() && bytes[at] < 0x80 {
+            at += 1;
+            gap += 1;
+        } else {
+            break;
+        }
     }
     let start = at;
     while at < bytes.len() && bytes[at].is_ascii_digit() {
@@ -387,6 +407,11 @@ fn redact_cvv_mentions_cow(text: &str) -> Cow<'_, str> {
     let mut spans = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
+        // Every CVV word starts with `c` or `s`: skip the rest cheaply.
+        if !matches!(bytes[i], b'c' | b'C' | b's' | b'S') {
+            i += 1;
+            continue;
+        }
         let found = CVV_WORDS.iter().find(|w| bytes.get(i..i + w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w)));
         match found.and_then(|w| find_cvv_value(bytes, i + w.len())) {
             Some((start, end)) => {
@@ -428,9 +453,27 @@ fn then<'a>(text: Cow<'a, str>, step: fn(&str) -> Cow<'_, str>) -> Cow<'a, str> 
 
 /// [`redact_text`] without a copy when nothing needs redacting.
 pub fn redact_text_cow(text: &str) -> Cow<'_, str> {
-    let text = then(Cow::Borrowed(text), redact_secret_keys_cow);
-    let text = then(text, redact_card_numbers_cow);
-    then(text, redact_cvv_mentions_cow)
+    // One cheap pass decides which scans can find anything: a key needs `_` (or an escape of
+    // it), a card number 13 digits, a CVV 3.
+    let (mut digits, mut key_marks) = (0usize, false);
+    for &b in text.as_bytes() {
+        if b.is_ascii_digit() {
+            digits += 1;
+        } else if b == b'_' || b == b'%' || b == b'\\' {
+            key_marks = true;
+        }
+    }
+    let mut text = Cow::Borrowed(text);
+    if key_marks {
+        text = then(text, redact_secret_keys_cow);
+    }
+    if digits >= *PAN_LENGTHS.start() {
+        text = then(text, redact_card_numbers_cow);
+    }
+    if digits >= 3 {
+        text = then(text, redact_cvv_mentions_cow);
+    }
+    text
 }
 
 /// Redacts free text: secret keys become `<redacted>`, card numbers keep their last four digits
@@ -489,19 +532,39 @@ enum FieldClass {
 
 /// `name` lower-cased with everything but letters and digits removed (`Card-CVV_2` -> `cardcvv2`).
 fn normalize_name(name: &str) -> String {
-    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+    let mut out = String::with_capacity(name.len());
+    for &b in name.as_bytes() {
+        if b.is_ascii_alphanumeric() {
+            out.push(char::from(b.to_ascii_lowercase()));
+        }
+    }
+    out
+}
+
+/// Whether `word` occurs in `name` (both short): a plain loop, cheaper than a substring search
+/// for names of a few bytes.
+fn has_word(name: &str, word: &str) -> bool {
+    let (name, word) = (name.as_bytes(), word.as_bytes());
+    let mut i = 0;
+    while i + word.len() <= name.len() {
+        if name[i] == word[0] && &name[i..i + word.len()] == word {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Names ending in `key` that hold no secret.
 const PUBLIC_KEY_NAMES: &[&str] = &["idempotencykey", "ckoidempotencykey", "publickey"];
 
 fn classify_normalized(n: &str) -> Option<FieldClass> {
-    if ["cvv", "cvc", "securitycode"].iter().any(|w| n.contains(w)) || matches!(n, "csc" | "cvn" | "cvd") {
+    if ["cvv", "cvc", "securitycode"].iter().any(|w| has_word(n, w)) || matches!(n, "csc" | "cvn" | "cvd") {
         return Some(FieldClass::Cvv);
     }
     let credential = ["password", "passwd", "passphrase", "secret", "cryptogram", "cookie", "privatekey", "apikey"]
         .iter()
-        .any(|w| n.contains(w))
+        .any(|w| has_word(n, w))
         || n.ends_with("authorization")
         || (n.ends_with("key") && !PUBLIC_KEY_NAMES.contains(&n))
         || (n.ends_with("token") && n != "token");
@@ -531,7 +594,7 @@ pub fn is_sensitive_header(name: &str) -> bool {
     if PUBLIC_KEY_NAMES.iter().any(|public| n.ends_with(public)) {
         return false;
     }
-    ["authorization", "cookie", "key", "token", "secret", "password"].iter().any(|w| n.contains(w))
+    ["authorization", "cookie", "key", "token", "secret", "password"].iter().any(|w| has_word(&n, w))
         || matches!(classify_normalized(&n), Some(FieldClass::Cvv | FieldClass::Credential))
 }
 
@@ -580,7 +643,8 @@ pub fn redact_headers(headers: &Headers) -> Headers {
 pub fn redact_json(value: &mut Value) {
     match value {
         Value::String(s) => {
-            if contains_secret_key(s) {
+            let may_hold_key = s.contains('_') || s.contains('%') || s.contains('\\');
+            if may_hold_key && contains_secret_key(s) {
                 *s = REDACTED.to_string();
             } else if let Cow::Owned(redacted) = redact_text_cow(s) {
                 *s = redacted;
@@ -827,6 +891,7 @@ mod tests {
                 format!("?k={}", key.replace('_', "%5F")),
                 format!("?k={}", key.replace('_', "%5f").replace('-', "%2D")),
                 format!("\"k\":\"{}\"", key.replace('_', "\\u005f")),
+                format!("{:?}", key.replace('_', "\\u005f")),
             ] {
                 assert!(contains_secret_key(&text), "{text}");
                 let redacted = redact_text(&text);
@@ -880,6 +945,8 @@ mod tests {
         assert_eq!(redact_text("securityCode: [\"737\"]"), "securityCode: [\"***\"]");
         assert_eq!(redact_text("cvv2 1051, month 12"), "cvv2 ***, month 12");
         assert_eq!(redact_text("cvv_check: Y, amount 1000"), "cvv_check: Y, amount 1000");
+        assert_eq!(redact_text(r#"cvv: Some("100")"#), r#"cvv: Some("***")"#);
+        assert_eq!(redact_text(r#"{"cvv": Array [String("100")]}"#), r#"{"cvv": Array [String("***")]}"#);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! A scriptable, recording [`HttpTransport`] for unit tests.
+//! A scriptable, recording [`HttpTransport`](checkout_sdk_core::transport::HttpTransport) for unit tests.
 //!
 //! [`FakeTransport`] answers requests from a FIFO script of [`Reply`] values, from routes
 //! ([`FakeTransport::on`]) and from closures ([`FakeTransport::on_fn`]), records every request it

@@ -300,7 +300,13 @@ const ZIP_FIELDS: &[&str] = &["zip", "zipcode", "postcode", "postalcode"];
 const IP_FIELDS: &[&str] = &["ip", "paymentip", "clientip", "customerip", "remoteip", "deviceip"];
 
 fn normalize(name: &str) -> String {
-    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+    let mut out = String::with_capacity(name.len());
+    for &b in name.as_bytes() {
+        if b.is_ascii_alphanumeric() {
+            out.push(char::from(b.to_ascii_lowercase()));
+        }
+    }
+    out
 }
 
 fn kind_of(field: &str, parent: &str) -> Option<Kind> {

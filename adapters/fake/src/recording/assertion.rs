@@ -15,7 +15,7 @@ use super::request::{describe_body, RecordedRequest};
 /// change from run to run.
 pub const VOLATILE_HEADERS: &[&str] = &["Cko-Idempotency-Key", "User-Agent", "Date", "Content-Length"];
 
-/// Assertions on one recorded request, from [`FakeTransport::assert_request`].
+/// Assertions on one recorded request, from [`FakeTransport::assert_request`](super::FakeTransport::assert_request).
 ///
 /// Each method panics (like `assert_eq!`) with the expected and actual values redacted by value
 /// ([`checkout_sdk_core::redact`]), and returns `&Self` so checks chain.
@@ -118,7 +118,7 @@ impl RequestAssertion {
     }
 
     /// Asserts the headers equal `expected`, ignoring the fake's volatile headers
-    /// ([`VOLATILE_HEADERS`] unless [`FakeTransport::set_volatile_headers`] changed them). Names
+    /// ([`VOLATILE_HEADERS`] unless [`FakeTransport::set_volatile_headers`](super::FakeTransport::set_volatile_headers) changed them). Names
     /// are case-insensitive and their order is irrelevant; the values of one name keep their order.
     ///
     /// # Panics

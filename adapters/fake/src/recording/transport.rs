@@ -42,7 +42,7 @@ impl Default for State {
 /// 1. routes and closure responders ([`on`](Self::on), [`on_fn`](Self::on_fn)) are consulted in
 ///    the order they were added; the first that answers wins, and routes answer every time;
 /// 2. otherwise the next reply of the FIFO script ([`push`](Self::push)) is used up;
-/// 3. otherwise the request fails with [`TransportErrorKind::NotSent`] and is noted, so
+/// 3. otherwise the request fails with [`TransportErrorKind::NotSent`](checkout_sdk_core::transport::TransportErrorKind::NotSent) and is noted, so
 ///    [`assert_exhausted`](Self::assert_exhausted) fails.
 ///
 /// Clones share the script, routes and recorded requests. A panic elsewhere while the state is
