@@ -46,10 +46,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use checkout_sdk::prelude::*;
 use checkout_sdk_core::operation::{Operation, RequestPayment};
 use checkout_sdk_fake::simulator::Simulator;
 use checkout_sdk_hyper::HyperTransport;
+use checkout_sdk::prelude::*;
 use http_body_util::{BodyExt, Full};
 use hyper::header::{HeaderName, HeaderValue, CONTENT_LENGTH};
 use hyper_util::client::legacy::connect::HttpConnector;

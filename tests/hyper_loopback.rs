@@ -9,9 +9,9 @@ mod support;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use checkout_sdk::prelude::*;
 use checkout_sdk_core::transport::{Headers, HttpRequest, HttpTransport, Method, TransportErrorKind};
 use checkout_sdk_hyper::HyperTransport;
+use checkout_sdk::prelude::*;
 use serde_json::{json, Value};
 use support::{Behaviour, Canned, CannedServer, RecordedHttp};
 

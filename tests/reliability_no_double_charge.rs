@@ -20,10 +20,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use checkout_sdk::core::retry::RetryPolicy;
-use checkout_sdk::prelude::*;
 use checkout_sdk_fake::simulator::{Fault, Faults, Simulator};
 use checkout_sdk_hyper::HyperTransport;
+use checkout_sdk::core::retry::RetryPolicy;
+use checkout_sdk::prelude::*;
 
 const KEY: &str = "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
 /// Logical payment requests; each gets its own reference.
@@ -63,8 +63,7 @@ async fn no_payment_is_charged_twice_under_random_faults() {
     let started = Instant::now();
     let simulator = Simulator::seeded(20_260_101);
     simulator.set_faults(faults());
-    let server =
-        checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), simulator.clone()).await.expect("bind loopback");
+    let server = checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), simulator.clone()).await.expect("bind loopback");
     let config = Config::new(
         SecretKey::new(KEY).expect("valid key"),
         Environment::custom(&server.base_url()).expect("loopback base URL"),
@@ -167,8 +166,7 @@ async fn no_payment_is_charged_twice_under_random_faults() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_fault_kind_in_turn_still_gives_one_payment() {
     let simulator = Simulator::seeded(7);
-    let server =
-        checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), simulator.clone()).await.expect("bind loopback");
+    let server = checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), simulator.clone()).await.expect("bind loopback");
     let config = Config::new(
         SecretKey::new(KEY).expect("valid key"),
         Environment::custom(&server.base_url()).expect("loopback base URL"),

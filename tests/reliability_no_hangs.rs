@@ -16,10 +16,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use checkout_sdk_hyper::HyperTransport;
 use checkout_sdk::core::retry::RetryPolicy;
 use checkout_sdk::core::transport::TransportErrorKind;
 use checkout_sdk::prelude::*;
-use checkout_sdk_hyper::HyperTransport;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 

@@ -10,9 +10,9 @@ use std::future::Future;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use checkout_sdk::prelude::*;
 use checkout_sdk_fake::simulator::{CardDetails, Simulator};
 use checkout_sdk_sandbox::SandboxServer;
+use checkout_sdk::prelude::*;
 
 /// A key in the new format, accepted by the simulator; Checkout.com would refuse it.
 pub const SIMULATOR_KEY: &str = "sk_sbox_simulatorkeyxxxxxxxxxxxxxx";
