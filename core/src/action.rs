@@ -8,9 +8,11 @@ use serde_json::{Map, Value};
 
 use crate::id::ActionId;
 use crate::outcome::ResponseCode;
+use crate::redact::{fmt_redacted, redact_text_cow, redacted_debug, Redacted, RedactedJson};
 
-/// What an action did.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// What an action did. An unknown type is server text: `Debug` and `Display` show it redacted by
+/// value; [`as_str`](Self::as_str) gives it as sent.
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionType {
     /// The authorisation.
@@ -55,7 +57,17 @@ impl ActionType {
 
 impl fmt::Display for ActionType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&redact_text_cow(self.as_str()))
+    }
+}
+
+impl fmt::Debug for ActionType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ActionType::Unknown(s) => f.debug_tuple("Unknown").field(&Redacted(s)).finish(),
+            // The variant's name is its text without spaces.
+            known => known.as_str().split(' ').try_for_each(|word| f.write_str(word)),
+        }
     }
 }
 
@@ -65,8 +77,8 @@ impl<'de> Deserialize<'de> for ActionType {
     }
 }
 
-/// One entry of `GET /payments/{id}/actions`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// One entry of `GET /payments/{id}/actions`. `Debug` redacts by value.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentAction {
     /// `act_...`.
@@ -101,8 +113,8 @@ pub struct PaymentAction {
 }
 
 /// `202 Accepted` for a capture, refund or void: the action id and reference; the `payment`
-/// link leads back to the payment.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// link leads back to the payment. `Debug` redacts by value.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct ActionAccepted {
     /// `act_...` (the seed's `action.id`).
@@ -111,3 +123,25 @@ pub struct ActionAccepted {
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub reference: Option<String>,
 }
+
+impl fmt::Debug for PaymentAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Metadata is JSON: redacted as JSON, so field names (`card_cvv`) count too.
+        let metadata = self.metadata.clone().map(Value::Object);
+        fmt_redacted(f, |f| {
+            f.debug_struct("PaymentAction")
+                .field("id", &self.id)
+                .field("action_type", &self.action_type)
+                .field("processed_on", &self.processed_on)
+                .field("amount", &self.amount)
+                .field("approved", &self.approved)
+                .field("auth_code", &self.auth_code)
+                .field("response_code", &self.response_code)
+                .field("response_summary", &self.response_summary)
+                .field("reference", &self.reference)
+                .field("metadata", &metadata.as_ref().map(RedactedJson))
+                .finish()
+        })
+    }
+}
+redacted_debug!(ActionAccepted { action_id, reference });

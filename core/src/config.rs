@@ -8,7 +8,7 @@ use core::str::FromStr;
 use crate::credentials::Credentials;
 use crate::error::InvalidInput;
 use crate::id::ProcessingChannelId;
-use crate::redact::redact_secret_keys;
+use crate::redact::{contains_secret_key, redact_text, Redacted};
 
 /// The user agent sent with every request.
 pub const USER_AGENT: &str = concat!("checkout-sdk-rust/", env!("CARGO_PKG_VERSION"));
@@ -168,16 +168,30 @@ impl FromStr for SecretKey {
 /// An absolute base URL, always ending in `/`.
 ///
 /// Plain `http://` is accepted only for loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`), for
-/// local servers such as the sandbox simulator; real traffic is HTTPS only.
+/// local servers such as the sandbox simulator; real traffic is HTTPS only. A URL holding a secret
+/// key (`https://proxy/sk_sbox_.../`) is refused: the key would travel in every request line and
+/// show wherever the URL is printed.
+///
+/// ```
+/// use checkout_sdk_core::config::BaseUrl;
+///
+/// let error = BaseUrl::parse("https://proxy.example.com/sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e/").unwrap_err();
+/// assert!(!error.to_string().contains("m73dzbpy"));
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct BaseUrl(String);
 
 impl BaseUrl {
     /// Parses and checks a base URL.
     pub fn parse(url: &str) -> Result<Self, InvalidInput> {
-        // Quote the value so the caller can see what was wrong, unless it holds a secret key
-        // (pasted into the wrong setting).
-        let bad = |why: &str| InvalidInput::BaseUrl(format!("{why}: {:?}", redact_secret_keys(url)));
+        // A key pasted into the URL is refused without repeating any of it.
+        if contains_secret_key(url) {
+            return Err(InvalidInput::BaseUrl(
+                "the URL holds a secret key (sk_...): pass the key to Config, never in a URL".into(),
+            ));
+        }
+        // Quote the value so the caller can see what was wrong, redacted by value.
+        let bad = |why: &str| InvalidInput::BaseUrl(format!("{why}: {:?}", redact_text(url)));
         let (scheme, rest) = url.split_once("://").ok_or_else(|| bad("missing scheme"))?;
         let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
         if authority.is_empty() || authority.contains('@') || authority.contains(char::is_whitespace) {
@@ -229,13 +243,13 @@ pub fn is_loopback_authority(authority: &str) -> bool {
 
 impl fmt::Debug for BaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
+        fmt::Debug::fmt(&Redacted(&self.0), f)
     }
 }
 
 impl fmt::Display for BaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        fmt::Display::fmt(&Redacted(&self.0), f)
     }
 }
 
@@ -389,7 +403,7 @@ impl FromStr for Environment {
         } else {
             Err(InvalidInput::BaseUrl(format!(
                 "unknown environment {:?}: use sandbox, production or a URL",
-                redact_secret_keys(s)
+                redact_text(s)
             )))
         }
     }
@@ -397,12 +411,25 @@ impl FromStr for Environment {
 
 /// Everything the operations need to build a request: credentials, environment, the default
 /// processing channel and the user agent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` never shows the credentials, and shows the user agent redacted by value.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     credentials: Credentials,
     environment: Environment,
     processing_channel: Option<ProcessingChannelId>,
     user_agent: String,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("credentials", &self.credentials)
+            .field("environment", &self.environment)
+            .field("processing_channel", &self.processing_channel)
+            .field("user_agent", &Redacted(&self.user_agent))
+            .finish()
+    }
 }
 
 impl Config {

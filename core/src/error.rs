@@ -22,10 +22,12 @@ use core::fmt;
 use core::time::Duration;
 
 use crate::id::IdempotencyKey;
+use crate::redact::{redacted_debug, Redacted};
 use crate::transport::{TransportError, TransportErrorKind};
 
-/// The details of an HTTP error response from the API.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// The details of an HTTP error response from the API. `Debug` and `Display` show the server's
+/// texts redacted by value ([`redact`](crate::redact)); the fields hold them as sent.
+#[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status code.
@@ -52,11 +54,13 @@ impl ApiError {
     }
 }
 
+redacted_debug!(ApiError { status, error_type, error_codes, request_id, api_version, elapsed, retry_after });
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HTTP {}", self.status)?;
         if let Some(t) = &self.error_type {
-            write!(f, " {}", crate::redact::Redacted(t.as_str()))?;
+            write!(f, " {}", Redacted(t))?;
         }
         if !self.error_codes.is_empty() {
             f.write_str(" [")?;
@@ -64,12 +68,12 @@ impl fmt::Display for ApiError {
                 if i > 0 {
                     f.write_str(", ")?;
                 }
-                write!(f, "{}", crate::redact::Redacted(c.as_str()))?;
+                write!(f, "{}", Redacted(c))?;
             }
             f.write_str("]")?;
         }
         if let Some(r) = &self.request_id {
-            write!(f, " (request id {})", crate::redact::Redacted(r.as_str()))?;
+            write!(f, " (request id {})", Redacted(r))?;
         }
         if let Some(after) = self.retry_after {
             write!(f, " (retry after {}s)", after.as_secs())?;
@@ -90,8 +94,9 @@ pub enum DecodeErrorKind {
     WrongShape,
 }
 
-/// A response whose status looked fine but whose body could not be decoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A response whose status looked fine but whose body could not be decoded. `Debug` and `Display`
+/// redact by value.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DecodeError {
     /// What was wrong with the body.
@@ -106,6 +111,8 @@ pub struct DecodeError {
     pub elapsed: Option<Duration>,
 }
 
+redacted_debug!(DecodeError { kind, status, request_id, detail, elapsed });
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.kind {
@@ -113,14 +120,9 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::NotJson => "body is not valid JSON",
             DecodeErrorKind::WrongShape => "body has an unexpected shape",
         };
-        write!(
-            f,
-            "could not decode the HTTP {} response: {what}: {}",
-            self.status,
-            crate::redact::Redacted(self.detail.as_str())
-        )?;
+        write!(f, "could not decode the HTTP {} response: {what}: {}", self.status, Redacted(&self.detail))?;
         if let Some(r) = &self.request_id {
-            write!(f, " (request id {})", crate::redact::Redacted(r.as_str()))?;
+            write!(f, " (request id {})", Redacted(r))?;
         }
         Ok(())
     }

@@ -109,7 +109,8 @@ macro_rules! typed_id {
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), self.0)
+                // Ids come from servers too: a hostile one could glue a key or a card to one.
+                f.debug_tuple(stringify!($name)).field(&crate::redact::Redacted(&self.0)).finish()
             }
         }
 
@@ -305,7 +306,7 @@ impl FromStr for IdempotencyKey {
 
 impl fmt::Debug for IdempotencyKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "IdempotencyKey({:?})", self.0)
+        f.debug_tuple("IdempotencyKey").field(&crate::redact::Redacted(&self.0)).finish()
     }
 }
 

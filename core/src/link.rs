@@ -2,12 +2,16 @@
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
+use core::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// One link: where, and optionally what it is called.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+use crate::redact::{redacted_debug, Redacted};
+
+/// One link: where, and optionally what it is called. `Debug` redacts by value: an href can carry
+/// a key or a card number.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Link {
     /// The URL.
@@ -24,9 +28,18 @@ impl Link {
     }
 }
 
-/// The links of a response, by relation (`self`, `redirect`, `capture`, ...).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+redacted_debug!(Link { href, title });
+
+/// The links of a response, by relation (`self`, `redirect`, `capture`, ...). `Debug` redacts by
+/// value.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Links(BTreeMap<String, Link>);
+
+impl fmt::Debug for Links {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.0.iter().map(|(rel, link)| (Redacted(rel), link))).finish()
+    }
+}
 
 impl Links {
     /// Reads `_links` from a response body, skipping entries that are not `{"href": "..."}`.

@@ -6,10 +6,11 @@ use core::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::link::Link;
+use crate::redact::{redact_text_cow, Redacted};
 
 /// A Checkout.com response code such as `10000` or `20051` (kept as a string: some codes,
-/// like `200R1`, are not numbers).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+/// like `200R1`, are not numbers). Server text: `Debug` and `Display` redact it by value.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct ResponseCode(String);
 
@@ -38,7 +39,13 @@ impl ResponseCode {
 
 impl fmt::Display for ResponseCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&redact_text_cow(&self.0))
+    }
+}
+
+impl fmt::Debug for ResponseCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ResponseCode").field(&Redacted(&self.0)).finish()
     }
 }
 
@@ -75,7 +82,8 @@ impl ResponseCodeFamily {
 }
 
 /// The outcome of a payment, as the original SDK's "handle all cases" snippet decides it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Debug` redacts the server's texts by value.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Outcome {
     /// Accepted but not finished (HTTP 202 or status `Pending`); `redirect` is where to send
@@ -97,8 +105,23 @@ pub enum Outcome {
     },
 }
 
-/// The facts [`classify`] needs, borrowed from a payment response.
-#[derive(Debug, Clone, Copy)]
+impl fmt::Debug for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Pending { redirect } => f.debug_struct("Pending").field("redirect", redirect).finish(),
+            Outcome::Approved => f.write_str("Approved"),
+            Outcome::Flagged => f.write_str("Flagged"),
+            Outcome::Declined { response_code, response_summary } => f
+                .debug_struct("Declined")
+                .field("response_code", response_code)
+                .field("response_summary", &Redacted(response_summary))
+                .finish(),
+        }
+    }
+}
+
+/// The facts [`classify`] needs, borrowed from a payment response. `Debug` redacts by value.
+#[derive(Clone, Copy)]
 pub struct OutcomeFacts<'a> {
     /// The response was `202 Accepted`, or the status is `Pending`.
     pub pending: bool,
@@ -112,6 +135,19 @@ pub struct OutcomeFacts<'a> {
     pub response_code: Option<&'a ResponseCode>,
     /// `response_summary`.
     pub response_summary: Option<&'a str>,
+}
+
+impl fmt::Debug for OutcomeFacts<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OutcomeFacts")
+            .field("pending", &self.pending)
+            .field("redirect", &self.redirect)
+            .field("approved", &self.approved)
+            .field("flagged", &self.flagged)
+            .field("response_code", &self.response_code)
+            .field("response_summary", &Redacted(self.response_summary))
+            .finish()
+    }
 }
 
 /// Pending first (always check it: the risk engine may upgrade a payment to 3DS), then

@@ -8,10 +8,13 @@ use serde::{Deserialize, Deserializer};
 use crate::currency::Currency;
 use crate::id::{ActionId, CustomerId, PaymentId, SourceId};
 use crate::outcome::{classify, Outcome, OutcomeFacts, ResponseCode};
+use crate::redact::{redact_text_cow, redacted_debug, Redacted};
 use crate::response::Response;
 
-/// A payment's status over its lifecycle.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A payment's status over its lifecycle. An unknown status is server text: `Debug` and
+/// `Display` show it redacted by value ([`redact`](crate::redact)); [`as_str`](Self::as_str)
+/// gives it as sent.
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentStatus {
     /// Waiting for the customer (3DS, APM) or the processor.
@@ -84,7 +87,17 @@ impl PaymentStatus {
 
 impl fmt::Display for PaymentStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&redact_text_cow(self.as_str()))
+    }
+}
+
+impl fmt::Debug for PaymentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PaymentStatus::Unknown(s) => f.debug_tuple("Unknown").field(&Redacted(s)).finish(),
+            // The variant's name is its text without spaces (`Card Verified` -> `CardVerified`).
+            known => known.as_str().split(' ').try_for_each(|word| f.write_str(word)),
+        }
     }
 }
 
@@ -96,8 +109,9 @@ impl<'de> Deserialize<'de> for PaymentStatus {
     }
 }
 
-/// The source of a processed payment, as returned (card data is only ever last4/bin).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// The source of a processed payment, as returned (card data is only ever last4/bin). `Debug`
+/// redacts by value.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct SourceSummary {
     /// `card`, `ideal`, ...
@@ -126,8 +140,8 @@ pub struct SourceSummary {
     pub fingerprint: Option<String>,
 }
 
-/// The customer of a payment.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// The customer of a payment. `Debug` redacts by value.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct CustomerSummary {
     /// `cus_...`.
@@ -150,8 +164,8 @@ pub struct RiskResult {
     pub flagged: bool,
 }
 
-/// The 3-D Secure result.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// The 3-D Secure result. `Debug` redacts by value.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct ThreeDsResult {
     /// Whether the payment fell back to non-3DS (`attempt_n3d`).
@@ -169,7 +183,9 @@ pub struct ThreeDsResult {
 }
 
 /// A payment: the typed fields the SDK relies on. Everything else is in the response's raw body.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+///
+/// `Debug` redacts by value ([`redact`](crate::redact)): the server echoes what it was sent.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct Payment {
     /// `pay_...`.
@@ -220,6 +236,28 @@ pub struct Payment {
     #[serde(default, rename = "3ds", deserialize_with = "crate::lenient::opt_object")]
     pub three_ds: Option<ThreeDsResult>,
 }
+
+redacted_debug!(SourceSummary { source_type, id, last4, bin, scheme, expiry_month, expiry_year, fingerprint });
+redacted_debug!(CustomerSummary { id, email, name });
+redacted_debug!(ThreeDsResult { downgraded, enrolled, authentication_response, eci });
+redacted_debug!(Payment {
+    id,
+    action_id,
+    amount,
+    currency,
+    approved,
+    status,
+    response_code,
+    response_summary,
+    auth_code,
+    processed_on,
+    requested_on,
+    reference,
+    source,
+    customer,
+    risk,
+    three_ds,
+});
 
 impl Response<Payment> {
     /// Whether the payment is pending: HTTP 202, or status `Pending`. Always check this first.

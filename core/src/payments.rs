@@ -54,7 +54,7 @@ pub trait Driver {
     /// What walking every page of a paged operation gives back.
     type All<T: Send + 'static>;
 
-    /// Fetches every page, from `first` on, and gathers their items (see [`PageWalk`]).
+    /// Fetches every page, from `first` on, and gathers their items (see [`PageWalk`](crate::operation::PageWalk)).
     fn run_all<P>(&self, first: P) -> Self::All<P::Item>
     where
         P: Paged + Send + Sync + 'static,

@@ -5,6 +5,7 @@
 //! [`pointer`](Response::pointer)), and HTTP metadata ([`Response::http`]).
 
 use alloc::string::String;
+use core::fmt;
 use core::ops::{Deref, Index};
 use core::time::Duration;
 
@@ -12,10 +13,11 @@ use serde_json::Value;
 
 use crate::id::IdempotencyKey;
 use crate::link::{Link, Links};
+use crate::redact::{redacted_debug, Redacted, RedactedJson};
 use crate::transport::Headers;
 
-/// HTTP metadata of a response.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// HTTP metadata of a response. `Debug` redacts by value ([`redact`](crate::redact)).
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HttpInfo {
     /// The status code.
@@ -40,6 +42,8 @@ impl HttpInfo {
     }
 }
 
+redacted_debug!(HttpInfo { status, headers, elapsed, request_id, api_version });
+
 /// `Cko-Request-Id`, or the body's `request_id` when the header is missing.
 pub(crate) fn request_id(headers: &Headers, body: Option<&Value>) -> Option<String> {
     headers
@@ -51,7 +55,10 @@ pub(crate) fn request_id(headers: &Headers, body: Option<&Value>) -> Option<Stri
 /// A typed response `T` with its raw body, HTTP metadata and links.
 ///
 /// The body is immutable here; [`into_body`](Self::into_body) hands over an owned, mutable one.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Debug` shows everything redacted by value ([`redact`](crate::redact)): servers echo card
+/// numbers and keys back in `metadata`, links and headers.
+#[derive(Clone, PartialEq)]
 pub struct Response<T> {
     data: T,
     body: Value,
@@ -174,6 +181,17 @@ impl<T> Response<T> {
     /// Whether the API offers a refund now.
     pub fn can_refund(&self) -> bool {
         self.has_link("refund")
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("data", &Redacted(&self.data))
+            .field("body", &RedactedJson(&self.body))
+            .field("http", &self.http)
+            .field("links", &self.links)
+            .finish()
     }
 }
 

@@ -35,7 +35,7 @@ use serde_json::{Map, Value};
 
 use crate::error::InvalidInput;
 use crate::id::{CustomerId, SourceId};
-use crate::redact::{mask_pan, redact_json};
+use crate::redact::{mask_pan, redacted_json_debug, Redacted, RedactedJson};
 use crate::request::field::{extra_setter, open_model, setters, FieldError, FieldProblem, Fields, FromJson};
 
 /// A card number (PAN). Serialised in full; shown by `Debug`/`Display` as its last four digits.
@@ -217,7 +217,7 @@ const CARD_NUMBER: &str = "a card number of 12-19 digits";
 ///     .extra("address_line3", "Floor 2");
 /// assert_eq!(serde_json::to_value(&address).unwrap()["address_line3"], json!("Floor 2"));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Address {
     /// First line.
@@ -284,7 +284,7 @@ impl Address {
 }
 
 /// A phone number. Fields the SDK does not model are kept in `extra` and sent.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Phone {
     /// International dialling code, e.g. `+44` (the API's examples also send a number, which is
@@ -321,6 +321,9 @@ impl Phone {
 }
 
 /// Full card details (`type: card`). Requires PCI SAQ-D and enablement on your account.
+///
+/// `Debug` of this and every other source shows its JSON form redacted by value
+/// ([`redact`](crate::redact)): the number keeps its last four digits, the CVV never shows.
 #[derive(Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CardSource {
@@ -429,24 +432,10 @@ impl CardSource {
     }
 }
 
-impl fmt::Debug for CardSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CardSource")
-            .field("number", &self.number)
-            .field("expiry_month", &self.expiry_month)
-            .field("expiry_year", &self.expiry_year)
-            .field("name", &self.name)
-            .field("cvv", &self.cvv)
-            .field("stored", &self.stored)
-            .field("billing_address", &self.billing_address)
-            .field("phone", &self.phone)
-            .field("extra", &RedactedMap(&self.extra))
-            .finish()
-    }
-}
+redacted_json_debug!(Address, Phone, CardSource, TokenSource, IdSource, CustomerSource, NetworkTokenSource);
 
 /// A card token from Frames or a mobile SDK (`type: token`): single use, valid 15 minutes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TokenSource {
     /// The token, `tok_...`.
@@ -526,18 +515,8 @@ impl IdSource {
     }
 }
 
-impl fmt::Debug for IdSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IdSource")
-            .field("id", &self.id)
-            .field("cvv", &self.cvv)
-            .field("extra", &RedactedMap(&self.extra))
-            .finish()
-    }
-}
-
 /// An existing customer's default source (`type: customer`), by id or email.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CustomerSource {
     /// The customer id, `cus_...`.
@@ -633,19 +612,6 @@ impl FromJson for NetworkTokenSource {
     }
 }
 
-impl fmt::Debug for NetworkTokenSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("NetworkTokenSource")
-            .field("token", &self.token)
-            .field("expiry_month", &self.expiry_month)
-            .field("expiry_year", &self.expiry_year)
-            .field("token_type", &self.token_type)
-            .field("cryptogram", &self.cryptogram.as_ref().map(|_| "<redacted>"))
-            .field("eci", &self.eci)
-            .finish_non_exhaustive()
-    }
-}
-
 /// Any other source type, sent as given: alternative payment methods (`ideal`, `sofort`,
 /// `klarna`, ...), and known types whose fields the SDK could not type.
 #[derive(Clone, PartialEq)]
@@ -673,21 +639,12 @@ impl AlternativeSource {
 
 impl fmt::Debug for AlternativeSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let fields = Value::Object(self.fields.clone());
+        let debug_fields = RedactedJson(&fields);
         f.debug_struct("AlternativeSource")
-            .field("source_type", &self.source_type)
-            .field("fields", &RedactedMap(&self.fields))
+            .field("source_type", &Redacted(&self.source_type))
+            .field("fields", &debug_fields)
             .finish()
-    }
-}
-
-/// Debug for a free-form map with card data and credentials masked.
-struct RedactedMap<'a>(&'a Map<String, Value>);
-
-impl fmt::Debug for RedactedMap<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut copy = Value::Object(self.0.clone());
-        redact_json(&mut copy);
-        fmt::Debug::fmt(&copy, f)
     }
 }
 

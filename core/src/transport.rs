@@ -15,6 +15,8 @@ use core::time::Duration;
 
 use async_trait::async_trait;
 
+use crate::redact::Redacted;
+
 /// The HTTP methods the Payments API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -43,18 +45,23 @@ impl fmt::Display for Method {
 
 /// Header names compared case-insensitively, values kept in insertion order.
 ///
-/// `Debug` never shows the value of `Authorization` (it carries the secret key).
+/// `Debug` never shows the value of a sensitive header ([`is_sensitive_header`]: `Authorization`
+/// carries the secret key) and shows every other name and value redacted by value
+/// ([`redact`](crate::redact)).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Headers {
     entries: Vec<(String, String)>,
 }
 
-/// Header names whose values are secret and never printed or recorded.
+/// Header names whose values are secret and never printed or recorded (a few of many: see
+/// [`is_sensitive_header`]).
 pub const SENSITIVE_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie"];
 
-/// Whether a header's value must never be printed or recorded.
+/// Whether a header's value must never be printed or recorded: its name says authorization,
+/// cookie, key (except the idempotency key), secret, token, password or CVV
+/// ([`redact::is_sensitive_header`](crate::redact::is_sensitive_header)).
 pub fn is_sensitive_header(name: &str) -> bool {
-    SENSITIVE_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name))
+    crate::redact::is_sensitive_header(name)
 }
 
 impl Headers {
@@ -115,11 +122,7 @@ impl fmt::Debug for Headers {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = f.debug_map();
         for (name, value) in self.iter() {
-            if is_sensitive_header(name) {
-                map.entry(&name, &"<redacted>");
-            } else {
-                map.entry(&name, &value);
-            }
+            map.entry(&Redacted(name), &crate::redact::redact_header_value(name, value));
         }
         map.finish()
     }
@@ -133,8 +136,8 @@ impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Headers {
 
 /// An HTTP request built by the core, ready for a transport to send.
 ///
-/// `Debug` shows the method, URL, headers (without secrets) and the body's length only: request
-/// bodies can hold card numbers.
+/// `Debug` shows the method, URL and headers redacted by value ([`redact`](crate::redact)) and the
+/// body's length only: request bodies can hold card numbers.
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     /// The method.
@@ -163,7 +166,7 @@ impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &Redacted(&self.url))
             .field("headers", &self.headers)
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .field("timeout", &self.timeout)
@@ -225,8 +228,9 @@ pub enum TransportErrorKind {
     BodyTooLarge,
 }
 
-/// A failure to exchange a request and response; carries no secret and no body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A failure to exchange a request and response; carries no body. `Debug` and `Display` show the
+/// message redacted by value ([`redact`](crate::redact)).
+#[derive(Clone, PartialEq, Eq)]
 pub struct TransportError {
     kind: TransportErrorKind,
     message: String,
@@ -292,7 +296,17 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Interrupted => "connection failed after sending",
             TransportErrorKind::BodyTooLarge => "response body too large",
         };
-        write!(f, "{what}: {}", self.message)
+        write!(f, "{what}: {}", Redacted(&self.message))
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("message", &Redacted(&self.message))
+            .field("elapsed", &self.elapsed)
+            .finish()
     }
 }
 

@@ -204,6 +204,10 @@ async fn drive<O: Operation>(
                 clock.sleep(wait).await;
                 call.slept()
             }
+            // These payments use a secret key: no OAuth token is ever asked for.
+            Step::Authorize(_) => {
+                call.authorization_failed(checkout_sdk_core::InvalidInput::Credentials("no OAuth here").into())
+            }
             Step::Done(result) => return result,
         };
     }

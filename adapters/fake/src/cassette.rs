@@ -6,13 +6,22 @@
 //!
 //! # Scrubbing
 //!
-//! Interactions are scrubbed as they are recorded, so secrets are never kept, even in memory:
-//! - sensitive headers ([`is_sensitive_header`](checkout_sdk_core::transport::is_sensitive_header):
-//!   `Authorization`, `Cookie`, ...) and any header value holding a secret key become `<redacted>`;
-//! - secret keys (`sk_...`) in URLs, bodies and error messages become `<redacted>`;
-//! - in JSON bodies, card numbers keep only their last four digits and CVVs become `***`
-//!   ([`redact_json`]); in other bodies, runs of 12-19 digits keep their last four
-//!   ([`redact_text`]).
+//! Interactions are scrubbed as they are recorded, so secrets are never kept, even in memory. The
+//! URL, every header and every body (JSON or text) and error message go through the core's one
+//! redaction by value ([`checkout_sdk_core::redact`]):
+//! - sensitive headers ([`is_sensitive_header`](checkout_sdk_core::redact::is_sensitive_header):
+//!   `Authorization`, `Cookie`, `X-Api-Key`, ...) become `<redacted>`;
+//! - secret keys (`sk_...`, in any format or encoding) become `<redacted>`, wherever they are;
+//! - card numbers (Luhn-valid, however written) keep only their last four digits, CVVs become
+//!   `***`, and credential fields (`password`, `client_secret`, ...) become `<redacted>`.
+//!
+//! **Personal data** is replaced by default with stable pseudonyms: emails, names, phone numbers,
+//! street addresses and post codes, IP addresses and `cus_` customer ids. The same value always
+//! gets the same pseudonym (a hash of the value: `jane@shop.com` is `user-1a2b3c4d@example.com` in
+//! the request, in the response that echoes it, and in the request a replay receives), so replay
+//! still matches. [`PersonalData::Kept`] (see [`Recorder::keep_personal_data`] and
+//! [`Cassette::with_personal_data`]) opts out; the cassette then says `"personal_data": "kept"`,
+//! and its replayer keeps them in incoming requests too.
 //!
 //! # Format
 //!
@@ -84,10 +93,35 @@ use checkout_sdk_core::transport::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::recording::{json_difference, redact_header_value, redact_json, redact_secret_keys, redact_text};
+use checkout_sdk_core::redact::{redact_header_value, redact_json, redact_text, redact_text_cow};
+
+use crate::recording::json_difference;
+
+mod pseudonym;
+
+use pseudonym::{pseudonymize_json, pseudonymize_text};
 
 /// The cassette format version this crate reads and writes.
 pub const CASSETTE_VERSION: u32 = 1;
+
+/// What scrubbing does with personal data (emails, names, phone numbers, addresses, IPs,
+/// customer ids).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PersonalData {
+    /// Replace them with stable pseudonyms (the default).
+    #[default]
+    Pseudonymized,
+    /// Keep them as recorded: only for data you may store and share.
+    Kept,
+}
+
+impl PersonalData {
+    fn is_default(&self) -> bool {
+        *self == PersonalData::Pseudonymized
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Scrubbing helpers
@@ -107,26 +141,38 @@ fn sort_keys(value: Value) -> Value {
     }
 }
 
+/// Free text (a URL, a header value, a text body, an error message), scrubbed.
+fn scrub_text(text: &str, personal: PersonalData) -> String {
+    let redacted = redact_text_cow(text);
+    match personal {
+        PersonalData::Kept => redacted.into_owned(),
+        _ => pseudonymize_text(&redacted).into_owned(),
+    }
+}
+
 /// A body as stored: `null` when empty, JSON (scrubbed) when it is a JSON object or array, else a
 /// (scrubbed, lossily decoded) string.
-fn store_body(body: &[u8]) -> Value {
+fn store_body(body: &[u8], personal: PersonalData) -> Value {
     if body.is_empty() {
         return Value::Null;
     }
     if let Ok(value) = serde_json::from_slice::<Value>(body) {
         if value.is_object() || value.is_array() {
-            return scrub_body(value);
+            return scrub_body(value, personal);
         }
     }
-    Value::String(redact_text(&String::from_utf8_lossy(body)))
+    Value::String(scrub_text(&String::from_utf8_lossy(body), personal))
 }
 
 /// Scrubs a body already in stored form.
-fn scrub_body(value: Value) -> Value {
+fn scrub_body(value: Value, personal: PersonalData) -> Value {
     match value {
-        Value::String(text) => Value::String(redact_text(&text)),
+        Value::String(text) => Value::String(scrub_text(&text, personal)),
         mut value => {
             redact_json(&mut value);
+            if personal != PersonalData::Kept {
+                pseudonymize_json(&mut value);
+            }
             sort_keys(value)
         }
     }
@@ -141,10 +187,16 @@ fn body_bytes(body: &Value) -> Vec<u8> {
     }
 }
 
-/// Header pairs with values scrubbed, sorted by name (case-insensitive; stable for repeats).
-fn scrub_headers<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, String)> =
-        headers.into_iter().map(|(name, value)| (name.to_string(), redact_header_value(name, value))).collect();
+/// Header pairs with names redacted and values scrubbed, sorted by name (case-insensitive; stable
+/// for repeats).
+fn scrub_headers<'a>(
+    headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+    personal: PersonalData,
+) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = headers
+        .into_iter()
+        .map(|(name, value)| (redact_text(name), scrub_text(&redact_header_value(name, value), personal)))
+        .collect();
     pairs.sort_by_key(|(name, _)| name.to_ascii_lowercase());
     pairs
 }
@@ -199,7 +251,7 @@ fn abbreviate(text: &str) -> String {
 pub struct StoredRequest {
     /// The method on the wire (`POST`).
     pub method: String,
-    /// The absolute URL, secret keys redacted.
+    /// The absolute URL, scrubbed.
     pub url: String,
     /// `[name, value]` pairs sorted by name, sensitive values redacted.
     pub headers: Vec<(String, String)>,
@@ -208,13 +260,18 @@ pub struct StoredRequest {
 }
 
 impl StoredRequest {
-    /// The scrubbed form of `request`.
+    /// The scrubbed form of `request`, personal data pseudonymized.
     pub fn from_http(request: &HttpRequest) -> Self {
+        Self::from_http_with(request, PersonalData::default())
+    }
+
+    /// The scrubbed form of `request`, personal data as `personal` says.
+    pub fn from_http_with(request: &HttpRequest, personal: PersonalData) -> Self {
         StoredRequest {
             method: request.method.as_str().to_string(),
-            url: redact_secret_keys(&request.url),
-            headers: scrub_headers(request.headers.iter()),
-            body: store_body(&request.body),
+            url: scrub_text(&request.url, personal),
+            headers: scrub_headers(request.headers.iter(), personal),
+            body: store_body(&request.body, personal),
         }
     }
 
@@ -234,10 +291,10 @@ impl StoredRequest {
         body_bytes(&self.body)
     }
 
-    fn scrub(&mut self) {
-        self.url = redact_secret_keys(&self.url);
-        self.headers = scrub_headers(self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-        self.body = scrub_body(std::mem::take(&mut self.body));
+    fn scrub(&mut self, personal: PersonalData) {
+        self.url = scrub_text(&self.url, personal);
+        self.headers = scrub_headers(self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())), personal);
+        self.body = scrub_body(std::mem::take(&mut self.body), personal);
     }
 
     fn describe(&self) -> String {
@@ -257,12 +314,17 @@ pub struct StoredResponse {
 }
 
 impl StoredResponse {
-    /// The scrubbed form of `response`.
+    /// The scrubbed form of `response`, personal data pseudonymized.
     pub fn from_http(response: &HttpResponse) -> Self {
+        Self::from_http_with(response, PersonalData::default())
+    }
+
+    /// The scrubbed form of `response`, personal data as `personal` says.
+    pub fn from_http_with(response: &HttpResponse, personal: PersonalData) -> Self {
         StoredResponse {
             status: response.status,
-            headers: scrub_headers(response.headers.iter()),
-            body: store_body(&response.body),
+            headers: scrub_headers(response.headers.iter(), personal),
+            body: store_body(&response.body, personal),
         }
     }
 
@@ -276,9 +338,9 @@ impl StoredResponse {
         }
     }
 
-    fn scrub(&mut self) {
-        self.headers = scrub_headers(self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-        self.body = scrub_body(std::mem::take(&mut self.body));
+    fn scrub(&mut self, personal: PersonalData) {
+        self.headers = scrub_headers(self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())), personal);
+        self.body = scrub_body(std::mem::take(&mut self.body), personal);
     }
 }
 
@@ -292,9 +354,14 @@ pub struct StoredFailure {
 }
 
 impl StoredFailure {
-    /// The scrubbed form of `error`.
+    /// The scrubbed form of `error`, personal data pseudonymized.
     pub fn from_error(error: &TransportError) -> Self {
-        StoredFailure { kind: kind_name(error.kind()).to_string(), message: redact_text(error.message()) }
+        Self::from_error_with(error, PersonalData::default())
+    }
+
+    /// The scrubbed form of `error`, personal data as `personal` says.
+    pub fn from_error_with(error: &TransportError, personal: PersonalData) -> Self {
+        StoredFailure { kind: kind_name(error.kind()).to_string(), message: scrub_text(error.message(), personal) }
     }
 
     /// The error to replay. An unknown kind replays as
@@ -315,11 +382,16 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The scrubbed form of a transport's result.
+    /// The scrubbed form of a transport's result, personal data pseudonymized.
     pub fn from_result(result: &Result<HttpResponse, TransportError>) -> Self {
+        Self::from_result_with(result, PersonalData::default())
+    }
+
+    /// The scrubbed form of a transport's result, personal data as `personal` says.
+    pub fn from_result_with(result: &Result<HttpResponse, TransportError>, personal: PersonalData) -> Self {
         match result {
-            Ok(response) => Outcome::Response(StoredResponse::from_http(response)),
-            Err(error) => Outcome::Error(StoredFailure::from_error(error)),
+            Ok(response) => Outcome::Response(StoredResponse::from_http_with(response, personal)),
+            Err(error) => Outcome::Error(StoredFailure::from_error_with(error, personal)),
         }
     }
 
@@ -343,19 +415,39 @@ pub struct Interaction {
 }
 
 impl Interaction {
-    /// The scrubbed record of `request` and what the transport returned for it.
+    /// The scrubbed record of `request` and what the transport returned for it, personal data
+    /// pseudonymized.
     pub fn new(request: &HttpRequest, result: &Result<HttpResponse, TransportError>) -> Self {
-        Interaction { request: StoredRequest::from_http(request), outcome: Outcome::from_result(result) }
+        Self::new_with(request, result, PersonalData::default())
     }
 
-    /// Scrubs the interaction again (a no-op for interactions this crate made; useful after
-    /// building or editing one by hand).
+    /// The scrubbed record of `request` and what the transport returned for it, personal data as
+    /// `personal` says.
+    pub fn new_with(
+        request: &HttpRequest,
+        result: &Result<HttpResponse, TransportError>,
+        personal: PersonalData,
+    ) -> Self {
+        Interaction {
+            request: StoredRequest::from_http_with(request, personal),
+            outcome: Outcome::from_result_with(result, personal),
+        }
+    }
+
+    /// Scrubs the interaction again, personal data pseudonymized (a no-op for interactions this
+    /// crate made; useful after building or editing one by hand).
     #[must_use]
-    pub fn scrubbed(mut self) -> Self {
-        self.request.scrub();
+    pub fn scrubbed(self) -> Self {
+        self.scrubbed_with(PersonalData::default())
+    }
+
+    /// Scrubs the interaction again, personal data as `personal` says.
+    #[must_use]
+    pub fn scrubbed_with(mut self, personal: PersonalData) -> Self {
+        self.request.scrub(personal);
         match &mut self.outcome {
-            Outcome::Response(response) => response.scrub(),
-            Outcome::Error(failure) => failure.message = redact_text(&failure.message),
+            Outcome::Response(response) => response.scrub(personal),
+            Outcome::Error(failure) => failure.message = scrub_text(&failure.message, personal),
         }
         self
     }
@@ -438,6 +530,8 @@ impl std::error::Error for CassetteError {
 #[derive(Serialize)]
 struct CassetteOut<'a> {
     version: u32,
+    #[serde(skip_serializing_if = "PersonalData::is_default")]
+    personal_data: PersonalData,
     interactions: &'a [Interaction],
 }
 
@@ -448,6 +542,8 @@ struct VersionOnly {
 
 #[derive(Deserialize)]
 struct CassetteIn {
+    #[serde(default)]
+    personal_data: PersonalData,
     interactions: Vec<Interaction>,
 }
 
@@ -455,22 +551,36 @@ struct CassetteIn {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cassette {
     interactions: Vec<Interaction>,
+    personal_data: PersonalData,
 }
 
 impl Cassette {
-    /// An empty cassette.
+    /// An empty cassette that pseudonymizes personal data.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// A cassette of `interactions`, scrubbed.
-    pub fn from_interactions(interactions: impl IntoIterator<Item = Interaction>) -> Self {
-        Cassette { interactions: interactions.into_iter().map(Interaction::scrubbed).collect() }
+    /// An empty cassette that treats personal data as `personal` says ([`PersonalData::Kept`]
+    /// to keep it).
+    pub fn with_personal_data(personal: PersonalData) -> Self {
+        Cassette { interactions: Vec::new(), personal_data: personal }
     }
 
-    /// Appends `interaction`, scrubbed.
+    /// What this cassette does with personal data.
+    pub fn personal_data(&self) -> PersonalData {
+        self.personal_data
+    }
+
+    /// A cassette of `interactions`, scrubbed, personal data pseudonymized.
+    pub fn from_interactions(interactions: impl IntoIterator<Item = Interaction>) -> Self {
+        let mut cassette = Cassette::new();
+        interactions.into_iter().for_each(|interaction| cassette.push(interaction));
+        cassette
+    }
+
+    /// Appends `interaction`, scrubbed as this cassette scrubs.
     pub fn push(&mut self, interaction: Interaction) {
-        self.interactions.push(interaction.scrubbed());
+        self.interactions.push(interaction.scrubbed_with(self.personal_data));
     }
 
     /// The interactions, in recording order.
@@ -496,7 +606,9 @@ impl Cassette {
             return Err(CassetteError::UnsupportedVersion(version.version));
         }
         let cassette: CassetteIn = serde_json::from_str(text).map_err(parse_error)?;
-        Ok(Cassette::from_interactions(cassette.interactions))
+        let mut scrubbed = Cassette::with_personal_data(cassette.personal_data);
+        cassette.interactions.into_iter().for_each(|interaction| scrubbed.push(interaction));
+        Ok(scrubbed)
     }
 
     /// Reads a cassette file.
@@ -510,7 +622,11 @@ impl Cassette {
     /// The cassette document: pretty-printed JSON ending in a newline, the same bytes for the same
     /// interactions.
     pub fn to_json_string(&self) -> Result<String, CassetteError> {
-        let document = CassetteOut { version: CASSETTE_VERSION, interactions: &self.interactions };
+        let document = CassetteOut {
+            version: CASSETTE_VERSION,
+            personal_data: self.personal_data,
+            interactions: &self.interactions,
+        };
         let mut text = serde_json::to_string_pretty(&document).map_err(|e| CassetteError::Parse(e.to_string()))?;
         text.push('\n');
         Ok(text)
@@ -538,12 +654,22 @@ impl Cassette {
 pub struct Recorder<T> {
     inner: T,
     interactions: Arc<Mutex<Vec<Interaction>>>,
+    personal_data: PersonalData,
 }
 
 impl<T> Recorder<T> {
-    /// Records the traffic going through `inner`.
+    /// Records the traffic going through `inner`, personal data pseudonymized.
     pub fn new(inner: T) -> Self {
-        Recorder { inner, interactions: Arc::default() }
+        Recorder { inner, interactions: Arc::default(), personal_data: PersonalData::default() }
+    }
+
+    /// Keeps personal data (emails, names, phone numbers, addresses, IPs, customer ids) as
+    /// recorded instead of pseudonymizing it: the opt-out, only for data you may store. Secrets
+    /// and card data are scrubbed all the same.
+    #[must_use]
+    pub fn keep_personal_data(mut self) -> Self {
+        self.personal_data = PersonalData::Kept;
+        self
     }
 
     fn lock(&self) -> MutexGuard<'_, Vec<Interaction>> {
@@ -582,7 +708,7 @@ impl<T> Recorder<T> {
 
     /// A cassette of the interactions recorded so far.
     pub fn cassette(&self) -> Cassette {
-        Cassette { interactions: self.interactions() }
+        Cassette { interactions: self.interactions(), personal_data: self.personal_data }
     }
 
     /// The cassette document of the interactions recorded so far.
@@ -598,7 +724,11 @@ impl<T> Recorder<T> {
 
 impl<T: Clone> Clone for Recorder<T> {
     fn clone(&self) -> Self {
-        Recorder { inner: self.inner.clone(), interactions: Arc::clone(&self.interactions) }
+        Recorder {
+            inner: self.inner.clone(),
+            interactions: Arc::clone(&self.interactions),
+            personal_data: self.personal_data,
+        }
     }
 }
 
@@ -611,9 +741,10 @@ impl<T> fmt::Debug for Recorder<T> {
 #[async_trait]
 impl<T: HttpTransport> HttpTransport for Recorder<T> {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let stored = StoredRequest::from_http(&request);
+        let stored = StoredRequest::from_http_with(&request, self.personal_data);
         let result = self.inner.send(request).await;
-        let interaction = Interaction { request: stored, outcome: Outcome::from_result(&result) };
+        let interaction =
+            Interaction { request: stored, outcome: Outcome::from_result_with(&result, self.personal_data) };
         self.lock().push(interaction);
         result
     }
@@ -625,6 +756,7 @@ impl<T: HttpTransport> HttpTransport for Recorder<T> {
 
 struct ReplayState {
     interactions: Vec<Interaction>,
+    personal_data: PersonalData,
     used: Vec<bool>,
     any_order: bool,
     received: usize,
@@ -634,7 +766,7 @@ struct ReplayState {
 /// An [`HttpTransport`] that answers from a cassette.
 ///
 /// A request matches an interaction when the method, the URL's path and query (not the host) and
-/// the body agree, both sides scrubbed; headers are not compared (idempotency keys and user agents
+/// the body agree, both sides scrubbed (personal data as the cassette says); headers are not compared (idempotency keys and user agents
 /// change from run to run). By default interactions are played strictly in order; with
 /// [`in_any_order`](Self::in_any_order) a request takes the first unused interaction it matches.
 ///
@@ -653,6 +785,7 @@ impl Replayer {
         Replayer {
             state: Arc::new(Mutex::new(ReplayState {
                 interactions: cassette.interactions,
+                personal_data: cassette.personal_data,
                 used,
                 any_order: false,
                 received: 0,
@@ -689,8 +822,9 @@ impl Replayer {
 
     /// Answers `request` synchronously, exactly as [`HttpTransport::send`] does.
     pub fn replay(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
-        let incoming = StoredRequest::from_http(request);
         let mut state = self.lock();
+        // Scrubbed exactly as the cassette was, so pseudonyms match.
+        let incoming = StoredRequest::from_http_with(request, state.personal_data);
         let number = state.received;
         state.received += 1;
         let found =

@@ -9,7 +9,7 @@ use checkout_sdk_core::transport::{
     Headers, HttpRequest, HttpResponse, HttpTransport, Method, TransportError, TransportErrorKind,
 };
 use checkout_sdk_fake::cassette::{
-    Cassette, CassetteError, Interaction, Outcome, Recorder, Replayer, StoredRequest, CASSETTE_VERSION,
+    Cassette, CassetteError, Interaction, Outcome, PersonalData, Recorder, Replayer, StoredRequest, CASSETTE_VERSION,
 };
 use checkout_sdk_fake::recording::{redact_json, FakeTransport, Reply};
 use serde_json::{json, Value};
@@ -443,4 +443,80 @@ fn save_creates_parent_directories_and_replayer_loads_files() {
     assert_eq!(replayer.remaining(), 4);
     assert!(format!("{replayer:?}").contains("remaining: 4"));
     std::fs::remove_dir_all(&dir.0).unwrap();
+}
+
+/// A payment that carries personal data, and a fake that echoes it back like the API does.
+fn personal_session() -> (HttpRequest, FakeTransport) {
+    let body = json!({
+        "source": {"type": "card", "number": "4242424242424242", "expiry_month": 12, "expiry_year": 2030,
+            "name": "Jane Doe", "billing_address": {"address_line1": "1 Main St", "zip": "W1T 4TJ", "city": "London"},
+            "phone": {"country_code": "+44", "number": "020 7946 0958"}},
+        "customer": {"email": "jane.doe@gmail.com", "name": "Jane Doe"},
+        "payment_ip": "90.197.169.245",
+        "amount": 1000, "currency": "GBP", "reference": "ORD-PII",
+    });
+    let fake = FakeTransport::new();
+    fake.on(Method::Post, "/payments").reply_with(|request| {
+        let sent: Value = serde_json::from_slice(&request.body).unwrap();
+        Reply::json(
+            201,
+            json!({"id": "pay_1", "customer": {"id": "cus_udst2tfldj6upmye2reztkmm4i", "email": sent["customer"]["email"]},
+                "source": {"name": sent["source"]["name"]}, "metadata": {"ip": sent["payment_ip"]}}),
+        )
+        .header("X-Forwarded-For", "90.197.169.245")
+    });
+    (request(Method::Post, "/payments", Some(body)), fake)
+}
+
+const PERSONAL: &[&str] = &["Jane", "jane", "gmail", "Main St", "W1T", "7946", "90.197", "udst2tfl"];
+
+#[test]
+fn cassettes_pseudonymize_personal_data_and_replay_still_matches() {
+    let (payment, fake) = personal_session();
+    let recorder = Recorder::new(fake);
+    let live = send(&recorder, payment.clone()).unwrap();
+    let text = recorder.to_json_string().unwrap();
+    for personal in PERSONAL {
+        assert!(!text.contains(personal), "{personal} in {text}");
+    }
+    assert!(!text.contains("personal_data"), "the default is not written: {text}");
+    let document: Value = serde_json::from_str(&text).unwrap();
+    let interaction = &document["interactions"][0];
+    // The same email in the request and in the echo gets the same pseudonym.
+    let email = interaction["request"]["body"]["customer"]["email"].as_str().unwrap();
+    assert!(email.starts_with("user-") && email.ends_with("@example.com"), "{email}");
+    assert_eq!(interaction["response"]["body"]["customer"]["email"], email);
+    assert_eq!(interaction["response"]["body"]["source"]["name"], interaction["request"]["body"]["customer"]["name"]);
+    let customer = interaction["response"]["body"]["customer"]["id"].as_str().unwrap();
+    assert!(customer.starts_with("cus_pseudo"), "a valid customer id still: {customer}");
+    assert_eq!(interaction["request"]["body"]["source"]["billing_address"]["city"], "London");
+
+    // Reloaded, the cassette is unchanged, and the same live request replays.
+    let cassette = Cassette::from_json_str(&text).unwrap();
+    assert_eq!(cassette.to_json_string().unwrap(), text, "scrubbing twice is scrubbing once");
+    let replayer = Replayer::new(cassette);
+    let replayed = send(&replayer, payment).unwrap();
+    assert_eq!(replayed.status, live.status);
+    let replayed: Value = serde_json::from_slice(&replayed.body).unwrap();
+    assert_eq!(replayed["customer"]["email"], email);
+    replayer.assert_all_played();
+}
+
+#[test]
+fn keeping_personal_data_is_an_explicit_opt_out_that_still_replays() {
+    let (payment, fake) = personal_session();
+    let recorder = Recorder::new(fake).keep_personal_data();
+    send(&recorder, payment.clone()).unwrap();
+    let text = recorder.to_json_string().unwrap();
+    assert!(text.contains("jane.doe@gmail.com") && text.contains("90.197.169.245"), "{text}");
+    assert!(text.contains("\"personal_data\": \"kept\""), "{text}");
+    // Secrets and card data are scrubbed all the same.
+    assert!(!text.contains("4242424242424242") && !text.contains(KEY_BODY), "{text}");
+    let cassette = Cassette::from_json_str(&text).unwrap();
+    assert_eq!(cassette.personal_data(), PersonalData::Kept);
+    assert_eq!(cassette.to_json_string().unwrap(), text);
+    let replayer = Replayer::new(cassette);
+    assert_eq!(send(&replayer, payment).unwrap().status, 201);
+    replayer.assert_all_played();
+    assert_eq!(Cassette::new().personal_data(), PersonalData::Pseudonymized);
 }

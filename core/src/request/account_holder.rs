@@ -22,7 +22,7 @@ closed_set! {
 
 /// Who holds the account or card a payout goes to. Fields the SDK does not model
 /// (`identification`, `date_of_birth`, ...) are kept in `extra`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct AccountHolder {
     /// What kind of party holds the account.
@@ -105,3 +105,5 @@ impl AccountHolder {
 
     extra_setter!();
 }
+
+crate::redact::redacted_json_debug!(AccountHolder);

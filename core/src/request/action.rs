@@ -38,7 +38,7 @@ closed_set! {
 /// let refund = ActionRequest::new().capture_action_id("act_fd3h6evhpn3uxdoqbuu3lqnqbm".parse::<checkout_sdk_core::id::ActionId>().unwrap());
 /// assert_eq!(serde_json::to_value(&refund).unwrap(), json!({"capture_action_id": "act_fd3h6evhpn3uxdoqbuu3lqnqbm"}));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ActionRequest {
     /// Amount in minor units; `None` for the full remaining amount.
@@ -147,4 +147,10 @@ impl ActionRequest {
     }
 
     extra_setter!();
+}
+
+impl core::fmt::Debug for ActionRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        crate::redact::debug_as_json(f, "ActionRequest", self, &[("idempotency_key", &self.idempotency_key)])
+    }
 }

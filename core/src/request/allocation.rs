@@ -9,7 +9,7 @@ use super::field::{extra_setter, open_model, setters, FieldError, FieldProblem, 
 
 /// One share of a split payment (`amount_allocations`): which sub-entity gets how much. Fields
 /// the SDK does not model (`commission`, ...) are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct AmountAllocation {
     /// The sub-entity's id (`ent_...`).
@@ -53,3 +53,5 @@ impl AmountAllocation {
 
     extra_setter!();
 }
+
+crate::redact::redacted_json_debug!(AmountAllocation);

@@ -22,7 +22,7 @@ use crate::id::IdempotencyKey;
 ///     json!({"amount": 6540, "reference": "ORD-5023-4E89", "metadata": {"coupon_code": "NY2018"}})
 /// );
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct IncrementalAuthorizationRequest {
     /// How much to add to the authorization, in minor units.
@@ -79,4 +79,15 @@ impl IncrementalAuthorizationRequest {
     }
 
     extra_setter!();
+}
+
+impl core::fmt::Debug for IncrementalAuthorizationRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        crate::redact::debug_as_json(
+            f,
+            "IncrementalAuthorizationRequest",
+            self,
+            &[("idempotency_key", &self.idempotency_key)],
+        )
+    }
 }

@@ -9,7 +9,7 @@ use super::field::{extra_setter, open_model, setters, FieldError, Fields, FromJs
 
 /// A dynamic billing descriptor: what the customer's statement shows. Payments send `name` and
 /// `city`; payouts send `reference`. Fields the SDK does not model are kept in `extra`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct BillingDescriptor {
     /// The merchant name shown (at most 25 characters).
@@ -56,3 +56,5 @@ impl BillingDescriptor {
 
     extra_setter!();
 }
+
+crate::redact::redacted_json_debug!(BillingDescriptor);

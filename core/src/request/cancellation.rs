@@ -10,7 +10,7 @@ use crate::id::IdempotencyKey;
 
 /// `POST /payments/{id}/cancellations`: cancel the retries the API scheduled for a payment that
 /// failed (a payment requested with `retry`). Fields the SDK does not model are kept in `extra`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CancellationRequest {
     /// Your reference for the cancellation.
@@ -46,4 +46,10 @@ impl CancellationRequest {
     }
 
     extra_setter!();
+}
+
+impl core::fmt::Debug for CancellationRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        crate::redact::debug_as_json(f, "CancellationRequest", self, &[("idempotency_key", &self.idempotency_key)])
+    }
 }

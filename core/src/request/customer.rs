@@ -28,7 +28,7 @@ use crate::source::Phone;
 ///            "phone": {"country_code": "+1", "number": "415 555 2671"}, "tax_number": "1350693505279"})
 /// );
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Customer {
     /// An existing customer's id.
@@ -87,3 +87,5 @@ impl Customer {
 
     extra_setter!();
 }
+
+crate::redact::redacted_json_debug!(Customer);

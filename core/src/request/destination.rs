@@ -11,7 +11,7 @@ use crate::source::CardNumber;
 
 /// A bank account (`type: bank_account`). Which of the account fields are required depends on
 /// the country and currency. Fields the SDK does not model (`bank`, ...) are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct BankAccountDestination {
     /// The account's country (ISO 3166-1 alpha-2).
@@ -118,7 +118,7 @@ impl BankAccountDestination {
 
 /// A card by its full details (`type: card`). The number is shown by `Debug` as its last four
 /// digits only. Fields the SDK does not model are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct CardDestination {
     /// The card number.
@@ -183,7 +183,7 @@ impl CardDestination {
 
 /// A stored payment instrument (`type: id`, e.g. `src_...`). Fields the SDK does not model are
 /// kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct IdDestination {
     /// The instrument's id.
@@ -225,7 +225,7 @@ impl IdDestination {
 
 /// A card token from Frames or a mobile SDK (`type: token`). Fields the SDK does not model are
 /// kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct TokenDestination {
     /// The token, `tok_...`.
@@ -284,7 +284,7 @@ impl TokenDestination {
 ///            "account_holder": {"type": "individual", "first_name": "Hannah", "last_name": "Bret"}})
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PayoutDestination {
     /// A bank account.
@@ -376,4 +376,12 @@ destination_from!(
     Card(CardDestination),
     Id(IdDestination),
     Token(TokenDestination)
+);
+
+crate::redact::redacted_json_debug!(
+    BankAccountDestination,
+    CardDestination,
+    IdDestination,
+    TokenDestination,
+    PayoutDestination
 );

@@ -42,7 +42,7 @@ closed_set! {
 ///     json!({"purpose": "Withdrawal", "scheme": "local", "funds_transfer_type": "FD"})
 /// );
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Instruction {
     /// Why the money is sent (e.g. `family_support`, `Withdrawal`).
@@ -107,3 +107,5 @@ impl Instruction {
 
     extra_setter!();
 }
+
+crate::redact::redacted_json_debug!(Instruction);

@@ -20,7 +20,7 @@ use super::field::{extra_setter, open_model, setters, FieldError, Fields, FromJs
 ///     json!({"name": "Test item", "quantity": 2, "unit_price": 50, "total_amount": 100})
 /// );
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Item {
     /// The item's name.
@@ -120,3 +120,5 @@ impl Item {
 
     extra_setter!();
 }
+
+crate::redact::redacted_json_debug!(Item);

@@ -19,7 +19,7 @@ pub(crate) const MAX_LIST_LIMIT: u32 = 100;
 /// assert_eq!(query.query_string(), "reference=ORD-5023-4E89&limit=10&skip=20");
 /// assert_eq!(PaymentListQuery::new("a b&c").query_string(), "reference=a%20b%26c");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PaymentListQuery {
     /// The reference to look for (required by the API).
@@ -87,6 +87,8 @@ fn percent_encode(text: &str) -> String {
     }
     out
 }
+
+crate::redact::redacted_debug!(PaymentListQuery { reference, limit, skip });
 
 #[cfg(test)]
 mod tests {

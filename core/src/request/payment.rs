@@ -59,7 +59,7 @@ const MAX_DESCRIPTION: usize = 100;
 /// `POST /payments`: request a payment. Build one with [`PaymentRequest::builder`] or, from the
 /// original SDK's untyped shape, with [`PaymentRequest::from_json`]. Fields the SDK does not
 /// model are kept in `extra` and sent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentRequest {
     /// Where the money comes from.
@@ -413,6 +413,12 @@ impl PaymentRequestBuilder {
             return Err(FieldError::new(key.as_str(), FieldProblem::Modelled).into());
         }
         Ok(r)
+    }
+}
+
+impl core::fmt::Debug for PaymentRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        crate::redact::debug_as_json(f, "PaymentRequest", self, &[("idempotency_key", &self.idempotency_key)])
     }
 }
 

@@ -31,7 +31,7 @@ closed_set! {
 /// Where the money of a payout is taken from (`source`). Accounts set up with processing channels
 /// name one; older accounts pay out without a source. Fields the SDK does not model are kept in
 /// `extra`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct PayoutSource {
     /// What kind of balance.
@@ -104,7 +104,7 @@ const MAX_REFERENCE: usize = 80;
 /// assert_eq!(body["destination"], json!({"type": "id", "id": "src_gsd2agaqd2sernz5tpcfv555nq"}));
 /// assert_eq!(body["source"], json!({"type": "currency_account", "id": "ca_y3oqhf46pyzuxjbcn2giaqnb44"}));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PayoutRequest {
     /// Where the money is taken from (accounts with processing channels).
@@ -293,6 +293,14 @@ impl PayoutRequestBuilder {
             return Err(FieldError::new(key.as_str(), FieldProblem::Modelled).into());
         }
         Ok(r)
+    }
+}
+
+crate::redact::redacted_json_debug!(PayoutSource);
+
+impl core::fmt::Debug for PayoutRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        crate::redact::debug_as_json(f, "PayoutRequest", self, &[("idempotency_key", &self.idempotency_key)])
     }
 }
 

@@ -10,7 +10,7 @@ use crate::source::Address;
 
 /// The recipient of the funds (`recipient`), required by some card schemes for account funding
 /// and by financial institutions. Fields the SDK does not model are kept in `extra`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Recipient {
     /// Date of birth, `YYYY-MM-DD`.
@@ -81,3 +81,5 @@ impl Recipient {
 
     extra_setter!();
 }
+
+crate::redact::redacted_json_debug!(Recipient);

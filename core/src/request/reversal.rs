@@ -11,7 +11,7 @@ use crate::id::IdempotencyKey;
 /// `POST /payments/{id}/reversals`: return the funds of a payment whatever its state (the API
 /// voids what is authorized, refunds what is captured, and cancels pending retries), always for
 /// the full amount. Fields the SDK does not model are kept in `extra`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReversalRequest {
     /// Your reference for the reversal.
@@ -62,4 +62,10 @@ impl ReversalRequest {
     }
 
     extra_setter!();
+}
+
+impl core::fmt::Debug for ReversalRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        crate::redact::debug_as_json(f, "ReversalRequest", self, &[("idempotency_key", &self.idempotency_key)])
+    }
 }

@@ -9,7 +9,7 @@ use super::field::{extra_setter, open_model, setters, FieldError, FieldProblem, 
 
 /// Risk assessment options. `from_json` also reads the original SDK's shortcut `"risk": false`
 /// as `{"enabled": false}`. Fields the SDK does not model (`device`, ...) are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Risk {
     /// Whether to run the risk engine (on by default at the API).
@@ -62,3 +62,5 @@ impl Risk {
 
     extra_setter!();
 }
+
+crate::redact::redacted_json_debug!(Risk);

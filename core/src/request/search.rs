@@ -26,7 +26,7 @@ use super::field::{extra_setter, open_model, setters, FieldError, FieldProblem, 
 ///     json!({"query": "reference:'ORD-5023-4E89'", "limit": 10, "from": "2025-01-01T00:00:00Z", "to": "2025-02-01T00:00:00Z"})
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentSearchRequest {
     /// The search query.
@@ -96,6 +96,8 @@ impl PaymentSearchRequest {
 const MAX_QUERY: usize = 1024;
 /// The largest page a search serves.
 const MAX_SEARCH_LIMIT: u32 = 1000;
+
+crate::redact::redacted_json_debug!(PaymentSearchRequest);
 
 #[cfg(test)]
 mod tests {

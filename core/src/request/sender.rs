@@ -41,7 +41,7 @@ closed_set! {
 ///            "address": {"city": "London", "country": "GB"}, "source_of_funds": "debit"})
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Sender {
     /// What kind of party sends the money.
@@ -135,3 +135,5 @@ impl Sender {
 
     extra_setter!();
 }
+
+crate::redact::redacted_json_debug!(Sender);

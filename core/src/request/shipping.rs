@@ -10,7 +10,7 @@ use crate::source::{Address, Phone};
 
 /// Where goods are shipped, and to whom. Fields the SDK does not model (`method`, `timeframe`,
 /// `from_address_zip`, ...) are kept in `extra` and sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Shipping {
     /// The recipient's first name.
@@ -74,3 +74,5 @@ impl Shipping {
 
     extra_setter!();
 }
+
+crate::redact::redacted_json_debug!(Shipping);

@@ -1,13 +1,11 @@
 //! 3-D Secure options.
 
 use alloc::string::String;
-use core::fmt;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::field::{extra_setter, open_model, setters, FieldError, FieldProblem, Fields, FromJson};
-use crate::redact::REDACTED;
 
 /// 3-D Secure options, serialised as `"3ds"`. `true` converts to `{"enabled": true}`, and
 /// `from_json` reads `"3ds": true` (or the original SDK's `"threeds"`) the same way. Fields the SDK
@@ -127,29 +125,13 @@ impl ThreeDs {
     extra_setter!();
 }
 
-impl fmt::Debug for ThreeDs {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The cryptogram authenticates a payment: like a CVV, it is sent but never shown.
-        f.debug_struct("ThreeDs")
-            .field("enabled", &self.enabled)
-            .field("attempt_n3d", &self.attempt_n3d)
-            .field("eci", &self.eci)
-            .field("cryptogram", &self.cryptogram.as_ref().map(|_| REDACTED))
-            .field("xid", &self.xid)
-            .field("version", &self.version)
-            .field("exemption", &self.exemption)
-            .field("challenge_indicator", &self.challenge_indicator)
-            .field("allow_upgrade", &self.allow_upgrade)
-            .field("extra", &self.extra)
-            .finish()
-    }
-}
-
 impl From<bool> for ThreeDs {
     fn from(enabled: bool) -> Self {
         ThreeDs { enabled, ..Self::default() }
     }
 }
+
+crate::redact::redacted_json_debug!(ThreeDs);
 
 #[cfg(test)]
 mod tests {

@@ -11,7 +11,7 @@ use crate::id::IdempotencyKey;
 /// `POST /payments/{id}/voids`: a reference, metadata, and an optional amount for a partial void
 /// (less than the outstanding authorized amount; absent voids all of it). Fields the SDK does
 /// not model are kept in `extra`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VoidRequest {
     /// A partial amount in minor units; `None` voids the full outstanding amount.
@@ -68,4 +68,10 @@ impl VoidRequest {
     }
 
     extra_setter!();
+}
+
+impl core::fmt::Debug for VoidRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        crate::redact::debug_as_json(f, "VoidRequest", self, &[("idempotency_key", &self.idempotency_key)])
+    }
 }
