@@ -114,9 +114,11 @@ macro_rules! typed_id {
             }
         }
 
+        /// Shows the id redacted by value, like every output of the SDK: a server could glue a
+        /// key or a card number to an id. Use [`as_str`](Self::as_str) for the id itself.
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                fmt::Display::fmt(&crate::redact::Redacted(&self.0), f)
             }
         }
     };
@@ -230,7 +232,7 @@ impl From<SessionId> for PaymentRef {
 
 impl fmt::Display for PaymentRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        fmt::Display::fmt(&crate::redact::Redacted(self.as_str()), f)
     }
 }
 
@@ -312,7 +314,7 @@ impl fmt::Debug for IdempotencyKey {
 
 impl fmt::Display for IdempotencyKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        fmt::Display::fmt(&crate::redact::Redacted(&self.0), f)
     }
 }
 

@@ -44,7 +44,7 @@ macro_rules! payment_action {
                 Method::Post
             }
             fn path(&self) -> String {
-                format!(concat!("payments/{}/", $segment), self.id)
+                format!(concat!("payments/{}/", $segment), self.id.as_str())
             }
             fn body(&self, _config: &Config) -> Result<Option<Vec<u8>>, Error> {
                 json_body(&self.request)

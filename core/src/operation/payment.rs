@@ -121,7 +121,7 @@ impl Operation for GetPaymentActions {
         Method::Get
     }
     fn path(&self) -> String {
-        format!("payments/{}/actions", self.id)
+        format!("payments/{}/actions", self.id.as_str())
     }
     fn expected_statuses(&self) -> &'static [u16] {
         &[200]
