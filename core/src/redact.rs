@@ -399,7 +399,9 @@ fn find_cvv_value(bytes: &[u8], word_end: usize) -> Option<(usize, usize)> {
     while at < bytes.len() && bytes[at].is_ascii_digit() {
         at += 1;
     }
-    ((3..=4).contains(&(at - start))).then_some((start, at))
+    // A number of its own (`cvv=100,`), not the start of a longer token (`cvv123abc`).
+    let ends_token = bytes.get(at).is_none_or(|b| !b.is_ascii_alphanumeric());
+    ((3..=4).contains(&(at - start)) && ends_token).then_some((start, at))
 }
 
 fn redact_cvv_mentions_cow(text: &str) -> Cow<'_, str> {
@@ -412,7 +414,14 @@ fn redact_cvv_mentions_cow(text: &str) -> Cow<'_, str> {
             i += 1;
             continue;
         }
-        let found = CVV_WORDS.iter().find(|w| bytes.get(i..i + w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w)));
+        // The word must start a word (`card_cvv`, `cardCvv`, `"cvv"`), not sit inside one: ids
+        // such as `pay_...z2cvco234...` are not CVV mentions.
+        let starts_word = i == 0
+            || !bytes[i - 1].is_ascii_alphanumeric()
+            || (bytes[i].is_ascii_uppercase() && bytes[i - 1].is_ascii_lowercase());
+        let found = CVV_WORDS
+            .iter()
+            .find(|w| starts_word && bytes.get(i..i + w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w)));
         match found.and_then(|w| find_cvv_value(bytes, i + w.len())) {
             Some((start, end)) => {
                 spans.push((start, end));
@@ -936,6 +945,25 @@ mod tests {
         assert_eq!(mask_card_number("4242 4242-4242 4242").as_deref(), Some("************4242"));
         assert_eq!(mask_card_number("4155552671"), None);
         assert_eq!(mask_pan("1234"), "****");
+    }
+
+    #[test]
+    fn letters_that_spell_cvv_inside_an_id_are_not_a_cvv_mention() {
+        for id in ["pay_vobqesrgnadyfz2cvco234yk7u", "act_cvv123abcdefghijklmnopqrs", "xcvc=100", "discvv: 123"] {
+            assert_eq!(redact_text(id), id, "{id}");
+        }
+        assert_eq!(redact_text("card_cvv=100"), "card_cvv=***");
+        assert_eq!(redact_text("cardCvv: 100"), "cardCvv: ***");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        #[test]
+        fn checkout_style_ids_pass_through_unchanged(prefix in "(pay|act|src|cus|sid|idk)_", body in "[a-z2-7]{26}") {
+            let id = alloc::format!("{prefix}{body}");
+            proptest::prop_assert_eq!(redact_text(&id), id);
+        }
     }
 
     #[test]
