@@ -58,6 +58,7 @@
 //! - `sandbox`: the simulator served over HTTP (`checkout-sandbox`).
 //!
 //! [Checkout.com Payments API]: https://api-reference.checkout.com/#tag/Payments
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -84,6 +84,7 @@
 //!
 //! [Checkout.com Payments API]: https://api-reference.checkout.com/#tag/Payments
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

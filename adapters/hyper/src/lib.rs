@@ -93,6 +93,7 @@
 //! [`TransportErrorKind`]: checkout_sdk_core::transport::TransportErrorKind
 //! [`TransportErrorKind::NotSent`]: checkout_sdk_core::transport::TransportErrorKind::NotSent
 //! [`TransportErrorKind::TimedOut`]: checkout_sdk_core::transport::TransportErrorKind::TimedOut
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
 mod sleeper;
