@@ -1,7 +1,9 @@
 //! How the server treats its connections: timeouts, the connection limit, the grace period on
-//! shutdown, and which `Host` values links may point at.
+//! shutdown, which `Host` values links may point at, and where requests are logged.
 
 use std::time::Duration;
+
+use crate::log::{LogLine, RequestLog};
 
 /// The server's settings; start from [`ServerConfig::default`] and change what you need.
 ///
@@ -38,6 +40,8 @@ pub struct ServerConfig {
     /// responses may point at (`host` or `host:port`, compared without case). Any other `Host`
     /// gets links that are absolute paths.
     pub allowed_hosts: Vec<String>,
+    /// Where a line about every request goes (default: nowhere).
+    pub request_log: Option<RequestLog>,
 }
 
 impl Default for ServerConfig {
@@ -49,6 +53,7 @@ impl Default for ServerConfig {
             max_connections: default_max_connections(),
             shutdown_grace: Duration::from_secs(5),
             allowed_hosts: Vec::new(),
+            request_log: None,
         }
     }
 }
@@ -86,6 +91,14 @@ impl ServerConfig {
     #[must_use]
     pub fn with_shutdown_grace(mut self, grace: Duration) -> Self {
         self.shutdown_grace = grace;
+        self
+    }
+
+    /// Calls `write` with a [`LogLine`] for every request handled (the binary prints them on
+    /// stderr).
+    #[must_use]
+    pub fn with_request_log(mut self, write: impl Fn(&LogLine) + Send + Sync + 'static) -> Self {
+        self.request_log = Some(RequestLog::new(write));
         self
     }
 

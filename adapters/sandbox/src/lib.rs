@@ -42,9 +42,11 @@ use tokio::task::{JoinHandle, JoinSet};
 
 mod config;
 mod connections;
+mod log;
 mod service;
 
 pub use config::{default_max_connections, ServerConfig};
+pub use log::{LogLine, RequestLog};
 
 use connections::{Admitted, Registry, TrackedStream};
 use service::Shared;

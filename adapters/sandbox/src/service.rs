@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Instant;
 
 use bytes::Bytes;
 use checkout_sdk_core::transport::{HttpRequest, HttpResponse, Method};
@@ -12,6 +13,7 @@ use hyper::body::{Body as _, Incoming};
 
 use crate::config::ServerConfig;
 use crate::connections::Tracker;
+use crate::log::LogLine;
 use crate::MAX_REQUEST_BODY;
 
 /// What every request on a server shares.
@@ -63,13 +65,33 @@ impl std::fmt::Display for DroppedOnPurpose {
 
 impl std::error::Error for DroppedOnPurpose {}
 
-/// Answers one request; the connection counts as busy until it returns.
+/// Answers one request, and logs it; the connection counts as busy until it returns.
 pub(crate) async fn handle(
     shared: Arc<Shared>,
     tracker: Arc<Tracker>,
     req: hyper::Request<Incoming>,
 ) -> Result<hyper::Response<Full<Bytes>>, DroppedOnPurpose> {
     let _busy = tracker.busy();
+    let started = Instant::now();
+    let logged = shared.config.request_log.as_ref().map(|_| (req.method().to_string(), req.uri().path().to_string()));
+    let answer = answer(&shared, req).await;
+    if let (Some(log), Some((method, path))) = (&shared.config.request_log, logged) {
+        let (status, request_id) = match &answer {
+            Ok(response) => (
+                Some(response.status().as_u16()),
+                response.headers().get("cko-request-id").and_then(|id| id.to_str().ok()),
+            ),
+            Err(DroppedOnPurpose) => (None, None),
+        };
+        log.write(&LogLine::new(&method, &path, status, started.elapsed(), request_id));
+    }
+    answer
+}
+
+async fn answer(
+    shared: &Shared,
+    req: hyper::Request<Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, DroppedOnPurpose> {
     if Method::try_from(req.method()).is_err() {
         return Ok(plain(405, "method not allowed"));
     }
