@@ -14,7 +14,7 @@
 //! Every request goes through the same stages, in one direction, under one lock: the request
 //! target is parsed (`target`) and routed to a route family (`router`); faults are rolled
 //! (`faults`); the key is checked (`auth`); the idempotency key is looked up (`idempotency`);
-//! the route family handles it (`payments`, `actions`, `vault`, `redirects`) against the shared
+//! the route family handles it (`payments`, `actions`, `vault`, `redirects`, `dashboard`) against the shared
 //! domain state (`ledger`); and the reply is rendered (`reply`) and, for an idempotent POST,
 //! remembered.
 //!
@@ -51,6 +51,7 @@
 mod actions;
 mod auth;
 mod clock;
+mod dashboard;
 mod faults;
 mod idempotency;
 mod ids;

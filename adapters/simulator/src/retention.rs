@@ -62,8 +62,7 @@ impl<V: Weigh> Retained<V> {
     }
 
     /// Every record, newest first.
-    #[cfg(test)]
-    fn newest_first(&self) -> impl Iterator<Item = &V> {
+    pub(crate) fn newest_first(&self) -> impl Iterator<Item = &V> {
         self.order.iter().rev().filter_map(|(id, seq)| self.live(id, *seq)).map(|entry| &entry.value)
     }
 

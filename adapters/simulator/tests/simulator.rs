@@ -1751,3 +1751,49 @@ fn random_request_mixes_never_break_the_simulator() {
     assert!(captured <= 1000);
     assert!(balances["total_refunded"].as_u64().unwrap() <= captured);
 }
+
+#[test]
+fn the_dashboard_lists_payments_newest_first_with_status_amounts_and_actions() {
+    let api = Api::seeded(45);
+    let anonymous = Api { sim: api.sim.clone(), base: BASE.to_string(), auth: String::new() };
+    let empty = anonymous.get("/sandbox").expect(200);
+    assert_eq!(empty.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert!(empty.text().contains("No payments yet."));
+
+    let captured = id_of(&api.approved(1000));
+    api.post(&format!("/payments/{captured}/captures"), json!({"amount": 400})).expect(202);
+    let mut declined = payment(1051, card(test_cards::VISA));
+    declined["reference"] = json!("<script>alert(1)</script>");
+    let declined = id_of(&api.pay(declined).expect(201).body);
+    let mut yen = payment(1500, card(test_cards::VISA));
+    yen["currency"] = json!("JPY");
+    let yen = id_of(&api.pay(yen).expect(201).body);
+    let mut three_ds = payment(2500, card(test_cards::VISA));
+    three_ds["3ds"] = json!({"enabled": true});
+    let pending = id_of(&api.pay(three_ds).expect(202).body);
+
+    let page = anonymous.get("/sandbox/").expect(200).text();
+    assert!(page.contains("<meta http-equiv=\"refresh\" content=\"2\">"), "it refreshes itself");
+    assert!(page.contains("Payments (4)"));
+    let position = |id: &str| page.find(&format!("<tr id=\"{id}\"")).unwrap_or_else(|| panic!("{id} is not listed"));
+    assert!(position(&pending) < position(&yen) && position(&yen) < position(&declined));
+    assert!(position(&declined) < position(&captured), "newest first");
+    let row = |id: &str| {
+        let start = position(id);
+        page[start..start + page[start..].find("</tr>").unwrap()].to_string()
+    };
+    let captured_row = row(&captured);
+    assert!(captured_row.contains("data-status=\"Partially Captured\""), "{captured_row}");
+    assert!(captured_row.contains("10.00 USD"), "{captured_row}");
+    assert!(captured_row.contains("<li>Authorization 10.00 USD: 10000 Approved</li>"), "{captured_row}");
+    assert!(captured_row.contains("<li>Capture 4.00 USD: 10000 Approved</li>"), "{captured_row}");
+    assert!(row(&declined).contains("data-status=\"Declined\""));
+    assert!(row(&declined).contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "references are escaped");
+    assert!(row(&yen).contains("1500 JPY"));
+    assert!(row(&pending).contains("data-status=\"Pending\""));
+    assert!(page.contains("<section id=\"webhook-deliveries\">"), "the place for webhook deliveries");
+    assert_no_card_data(&page);
+    assert!(!page.contains("<script>"));
+    let resp = api.post("/sandbox", json!({})).expect(405);
+    assert_eq!(resp.header("Allow"), Some("GET"));
+}

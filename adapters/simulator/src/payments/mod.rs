@@ -121,6 +121,11 @@ impl PaymentBook {
         self.payments.values().filter(|p| p.reference.as_deref() == Some(reference)).count()
     }
 
+    /// Every payment, newest first.
+    pub(crate) fn newest_first(&self) -> impl Iterator<Item = &Payment> {
+        self.payments.newest_first()
+    }
+
     /// The payment `id` (`pay_`).
     pub(crate) fn get(&self, id: &str) -> Option<&Payment> {
         self.payments.get(id)
