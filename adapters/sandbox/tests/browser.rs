@@ -5,7 +5,6 @@
 //! on the `PATH` or through `CHROME_BIN` and `CHROMEDRIVER`; `.ci/run` installs them and runs this
 //! with `--ignored`.
 
-use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -16,51 +15,15 @@ use checkout_sdk_sandbox::ServerConfig;
 use checkout_sdk_simulator::Simulator;
 use serde_json::{json, Value};
 
+mod support;
+
 /// The W3C name of an element reference in WebDriver answers.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// One HTTP/1.1 exchange on its own connection: the status and the JSON body.
 fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&Value>) -> (u16, Value) {
-    let body = body.map(Value::to_string).unwrap_or_default();
-    let mut request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    request.push_str(&body);
-    let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connect to {addr}: {e}"));
-    stream.set_read_timeout(Some(Duration::from_secs(60))).expect("a read timeout");
-    stream.write_all(request.as_bytes()).expect("write the request");
-    // Framed by Content-Length: chromedriver says `Connection: close` but keeps the socket open.
-    let mut answer = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let (head_end, length) = loop {
-        let n = stream.read(&mut chunk).expect("read the answer");
-        assert!(n > 0, "the connection closed before a whole head arrived");
-        answer.extend_from_slice(&chunk[..n]);
-        if let Some(end) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&answer[..end]).to_ascii_lowercase();
-            let length = head
-                .lines()
-                .find_map(|line| line.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            break (end + 4, length);
-        }
-    };
-    while answer.len() < head_end + length {
-        let n = stream.read(&mut chunk).expect("read the body");
-        assert!(n > 0, "the connection closed before the whole body arrived");
-        answer.extend_from_slice(&chunk[..n]);
-    }
-    let head = String::from_utf8_lossy(&answer[..head_end]);
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let json = serde_json::from_slice(&answer[head_end..head_end + length]).unwrap_or(Value::Null);
-    (status, json)
+    let answer = support::send_json(addr, method, path, headers, body);
+    (answer.status, answer.json())
 }
 
 /// The first of `names` found on the `PATH` (or the path in `variable`).

@@ -1,13 +1,13 @@
 //! `checkout-sandbox` as a command line tool: help and version, options from environment
 //! variables, the request log (one line per request, nothing secret), `--seed` and SIGTERM.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
 
 use checkout_sdk_fake::keys::SANDBOX_SECRET_KEY;
 use serde_json::{json, Value};
+
+mod support;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_checkout-sandbox");
 const CARD: &str = "4242424242424242";
@@ -41,22 +41,8 @@ fn spawn(args: &[&str], env: &[(&str, &str)]) -> Sandbox {
 
 /// Sends one request on its own connection and returns the status and JSON body.
 fn request(addr: &str, method: &str, target: &str, headers: &[(&str, &str)], body: Option<&Value>) -> (u16, Value) {
-    let body = body.map(Value::to_string).unwrap_or_default();
-    let mut head = format!(
-        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
-    stream.write_all(format!("{head}\r\n{body}").as_bytes()).expect("write");
-    let mut answer = String::new();
-    let _ = stream.read_to_string(&mut answer);
-    let status = answer.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let json = answer.split_once("\r\n\r\n").and_then(|(_, b)| serde_json::from_str(b).ok()).unwrap_or(Value::Null);
-    (status, json)
+    let answer = support::send_json(addr, method, target, headers, body);
+    (answer.status, answer.json())
 }
 
 fn run(args: &[&str]) -> Output {

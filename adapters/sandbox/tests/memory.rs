@@ -5,13 +5,15 @@
 //! Linux only (it reads the child's `/proc/PID/status`).
 #![cfg(target_os = "linux")]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use checkout_sdk_fake::keys::SANDBOX_SECRET_KEY;
 use serde_json::json;
+
+mod support;
+
+use support::{request_bytes, Connection};
 
 /// The documented bound on the server's peak resident memory with the default limits, in MiB
 /// (`adapters/sandbox/README.md`).
@@ -39,61 +41,13 @@ fn status_mib(pid: u32, field: &str) -> u64 {
     kb / 1024
 }
 
-/// A keep-alive HTTP/1.1 connection that reads `Content-Length` framed responses.
-struct Connection {
-    addr: String,
-    stream: Option<BufReader<TcpStream>>,
-}
-
-impl Connection {
-    /// Sends `request` and returns the status; reconnects when the server closed the connection.
-    fn send(&mut self, request: &[u8]) -> u16 {
-        if self.stream.is_none() {
-            let stream = TcpStream::connect(&self.addr).expect("connect");
-            stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-            self.stream = Some(BufReader::new(stream));
-        }
-        let reader = self.stream.as_mut().expect("connected");
-        // The server may refuse a large body before reading it all.
-        let _ = reader.get_mut().write_all(request);
-        let mut status_line = String::new();
-        reader.read_line(&mut status_line).expect("a status line");
-        let status = status_line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("a status");
-        let (mut length, mut close) = (0usize, false);
-        loop {
-            let mut line = String::new();
-            reader.read_line(&mut line).expect("a header line");
-            let line = line.trim_end().to_ascii_lowercase();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(value) = line.strip_prefix("content-length:") {
-                length = value.trim().parse().expect("a length");
-            }
-            close |= line == "connection: close";
-        }
-        let mut body = vec![0u8; length];
-        reader.read_exact(&mut body).expect("the body");
-        if close {
-            self.stream = None;
-        }
-        status
-    }
-}
-
 fn post(path: &str, key: Option<&str>, body: &[u8]) -> Vec<u8> {
-    let mut request = format!(
-        "POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {SANDBOX_SECRET_KEY}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\n",
-        body.len()
-    );
+    let auth = format!("Bearer {SANDBOX_SECRET_KEY}");
+    let mut headers = vec![("Authorization", auth.as_str()), ("Content-Type", "application/json")];
     if let Some(key) = key {
-        request.push_str(&format!("Cko-Idempotency-Key: {key}\r\n"));
+        headers.push(("Cko-Idempotency-Key", key));
     }
-    request.push_str("\r\n");
-    let mut bytes = request.into_bytes();
-    bytes.extend_from_slice(body);
-    bytes
+    request_bytes("POST", path, "x", &headers, body)
 }
 
 #[test]
@@ -111,7 +65,7 @@ fn a_long_run_of_large_requests_keeps_memory_under_the_documented_bound() {
     let addr = first.trim().strip_prefix("listening on http://").expect("listening on ...").to_string();
     let at_start = status_mib(pid, "VmRSS");
 
-    let mut connection = Connection { addr, stream: None };
+    let mut connection = Connection::new(addr);
     let (mut created, mut refused, mut too_large) = (0, 0, 0);
     for i in 0..REQUESTS {
         // A payment with every stored field at its largest: about 7 KiB of metadata, a 1 KiB
@@ -128,19 +82,20 @@ fn a_long_run_of_large_requests_keeps_memory_under_the_documented_bound() {
             "success_url": format!("https://shop.example/{}", "s".repeat(230)),
             "metadata": {"blob": format!("{i}{}", "m".repeat(7_000)), "more": [1, 2, 3, {"k": "v"}]},
         });
-        let status = connection.send(&post("/payments", Some(&format!("key-{i}")), payment.to_string().as_bytes()));
+        let status =
+            connection.send(&post("/payments", Some(&format!("key-{i}")), payment.to_string().as_bytes())).status;
         assert_eq!(status, 201, "request {i}");
         created += 1;
         if i % 40 == 0 {
             // 900 KiB of metadata: refused, nothing kept.
             let mut big = payment.clone();
             big["metadata"] = json!({"blob": "m".repeat(900 * 1024)});
-            assert_eq!(connection.send(&post("/payments", None, big.to_string().as_bytes())), 422);
+            assert_eq!(connection.send(&post("/payments", None, big.to_string().as_bytes())).status, 422);
             refused += 1;
         }
         if i % 100 == 0 {
             // Over the 1 MiB body cap: refused from its declared length.
-            assert_eq!(connection.send(&post("/payments", None, &vec![b' '; 1536 * 1024])), 413);
+            assert_eq!(connection.send(&post("/payments", None, &vec![b' '; 1536 * 1024])).status, 413);
             too_large += 1;
         }
     }
