@@ -70,15 +70,15 @@ impl<V: Weigh> Retained<V> {
         self.entries.get(id).filter(|entry| entry.seq == seq)
     }
 
-    /// Changes the record `id` with `change`, then weighs it again; returns what `change` returned.
-    /// Does not forget anything: a record that grew is accounted for at the next insertion.
-    pub(crate) fn update<R>(&mut self, id: &str, change: impl FnOnce(&mut V) -> R) -> Option<R> {
+    /// Changes the record `id` with `change` and weighs it again, then forgets the oldest other
+    /// records while a bound is exceeded; returns what `change` returned and the records forgotten.
+    pub(crate) fn update<R>(&mut self, id: &str, change: impl FnOnce(&mut V) -> R) -> Option<(R, Vec<(String, V)>)> {
         let entry = self.entries.get_mut(id)?;
         let out = change(&mut entry.value);
         let weight = entry.value.weight();
         self.bytes = self.bytes - entry.weight + weight;
         entry.weight = weight;
-        Some(out)
+        Some((out, self.evict_except(Some(id))))
     }
 
     /// Adds a record as the newest (replacing one with the same id), then forgets the oldest ones
@@ -89,7 +89,7 @@ impl<V: Weigh> Retained<V> {
         self.next_seq += 1;
         self.order.push_back((id.clone(), seq));
         self.place(id, value, seq);
-        self.evict()
+        self.evict_except(None)
     }
 
     fn place(&mut self, id: String, value: V, seq: u64) {
@@ -115,29 +115,36 @@ impl<V: Weigh> Retained<V> {
     /// Puts back a record taken with [`take`](Self::take), in its old place; returns the records
     /// forgotten if it grew past a bound.
     pub(crate) fn put_back(&mut self, id: String, value: V, ticket: Ticket) -> Vec<(String, V)> {
-        self.place(id, value, ticket.0);
-        self.evict()
+        self.place(id.clone(), value, ticket.0);
+        self.evict_except(Some(&id))
     }
 
     /// Changes the bounds, forgetting the oldest records if needed.
     pub(crate) fn set_bounds(&mut self, max_entries: usize, max_bytes: usize) -> Vec<(String, V)> {
         self.max_entries = max_entries;
         self.max_bytes = max_bytes;
-        self.evict()
+        self.evict_except(None)
     }
 
     fn over_bounds(&self) -> bool {
         (self.entries.len() > self.max_entries.max(1) || self.bytes > self.max_bytes) && self.entries.len() > 1
     }
 
-    fn evict(&mut self) -> Vec<(String, V)> {
+    /// Forgets the oldest records while a bound is exceeded, but not `keep` (the newest record is
+    /// kept anyway): `keep` moves to the newest place instead, having just been used.
+    fn evict_except(&mut self, keep: Option<&str>) -> Vec<(String, V)> {
         let mut evicted = Vec::new();
         while self.over_bounds() {
             let Some((id, seq)) = self.order.pop_front() else { break };
-            if self.live(&id, seq).is_some() {
-                if let Some(value) = self.remove(&id) {
-                    evicted.push((id, value));
-                }
+            if self.live(&id, seq).is_none() {
+                continue;
+            }
+            if keep == Some(id.as_str()) {
+                self.order.push_back((id, seq));
+                continue;
+            }
+            if let Some(value) = self.remove(&id) {
+                evicted.push((id, value));
             }
         }
         // Drop stale pairs once they outnumber the live ones.
@@ -232,7 +239,7 @@ mod tests {
         let mut r = Retained::new(10, 100);
         r.insert("a".into(), Blob(10));
         r.insert("b".into(), Blob(10));
-        assert_eq!(r.update("a", |blob| blob.0 = 50), Some(()));
+        assert!(r.update("a", |blob| blob.0 = 50).is_some_and(|((), evicted)| evicted.is_empty()));
         assert_eq!(r.bytes(), 60);
         let (taken, ticket) = r.take("a").unwrap();
         assert_eq!(r.bytes(), 10);
@@ -241,6 +248,22 @@ mod tests {
         let evicted = r.insert("c".into(), Blob(45));
         assert_eq!(evicted.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["a"]);
         assert!(r.update("nope", |_| ()).is_none());
+    }
+
+    #[test]
+    fn a_record_that_grows_pushes_out_the_oldest_others() {
+        let mut r = Retained::new(10, 100);
+        for id in ["a", "b", "c"] {
+            r.insert(id.into(), Blob(20));
+        }
+        // "a", the oldest, grows: the others go, oldest first, and "a" stays.
+        let ((), evicted) = r.update("a", |blob| blob.0 = 70).unwrap();
+        assert_eq!(evicted.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["b"]);
+        assert_eq!((r.len(), r.bytes()), (2, 90));
+        assert_eq!(ids(&r), [70, 20], "a, just used, is now the newest");
+        let ((), evicted) = r.update("a", |blob| blob.0 = 500).unwrap();
+        assert_eq!(evicted.len(), 1);
+        assert_eq!(ids(&r), [500], "alone over the bound, it stays");
     }
 
     #[test]

@@ -1550,6 +1550,19 @@ fn stored_state_is_bounded_and_the_oldest_is_forgotten_first() {
     let kept = api.sim.payment_count();
     assert!((4..=9).contains(&kept), "{kept} payments of about 7.5 KB kept in 64 KiB");
 
+    // A payment that grows through its actions pushes out the oldest others, never itself.
+    let sim = Simulator::seeded(46).with_limits(Limits::default().with_payment_bytes(96 * 1024));
+    let api = Api::new(sim);
+    let grown = id_of(&api.approved(100_000));
+    let others: Vec<String> = (0..5).map(|_| id_of(&api.approved(100))).collect();
+    for i in 0..12 {
+        let capture = json!({"amount": 1, "metadata": {"blob": format!("{i}{}", "m".repeat(7_900))}});
+        api.post(&format!("/payments/{grown}/captures"), capture).expect(202);
+    }
+    assert_eq!(api.get(&format!("/payments/{grown}")).expect(200).body["balances"]["total_captured"], 12);
+    let kept = others.iter().filter(|id| api.get(&format!("/payments/{id}")).status == 200).count();
+    assert!(kept < others.len(), "the oldest others were forgotten ({kept} of 5 kept)");
+
     // And actions per payment.
     let sim = Simulator::seeded(44).with_limits(Limits::default().with_actions_per_payment(3));
     let api = Api::new(sim);

@@ -131,9 +131,12 @@ impl PaymentBook {
         self.payments.get(id)
     }
 
-    /// Changes the payment `id` (`pay_`) with `change`.
+    /// Changes the payment `id` (`pay_`) with `change`, forgetting the oldest other payments if it
+    /// grew past the limits.
     pub(crate) fn update<R>(&mut self, id: &str, change: impl FnOnce(&mut Payment) -> R) -> Option<R> {
-        self.payments.update(id, change)
+        let (out, evicted) = self.payments.update(id, change)?;
+        self.forget_sessions(evicted);
+        Some(out)
     }
 
     /// The payment behind session `sid`.

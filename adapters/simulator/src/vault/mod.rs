@@ -153,6 +153,7 @@ impl Vault {
 
     /// Marks token `id` as used.
     pub(crate) fn use_token(&mut self, id: &str) {
+        // A used token weighs what it weighed: nothing to forget.
         let _ = self.tokens.update(id, |token| token.used = true);
     }
 
@@ -168,7 +169,9 @@ impl Vault {
 
     /// Changes the customer `id`, if it exists.
     pub(crate) fn update_customer(&mut self, id: &str, change: impl FnOnce(&mut Customer)) {
-        let _ = self.customers.update(id, change);
+        if let Some(((), evicted)) = self.customers.update(id, change) {
+            self.forget_customers(evicted);
+        }
     }
 
     /// The customer with `email` (case-insensitive).
