@@ -6,8 +6,16 @@
 //! `https://api.sandbox.checkout.com`: same paths, headers, JSON bodies and status codes.
 //!
 //! What it is **not**: a production server, or a complete model of Checkout.com. It models
-//! the Payments API rules listed in `checkout-sdk-simulator`'s README, keeps everything in memory and
-//! listens on plain HTTP (loopback use only).
+//! the Payments API rules listed in `checkout-sdk-simulator`'s README, keeps everything in memory
+//! (within the simulator's `Limits`) and listens on plain HTTP (loopback use only).
+//!
+//! It holds up against misbehaving clients all the same ([`ServerConfig`]): a request head must
+//! arrive within the header-read timeout, its body within the body-read timeout, and a connection
+//! with nothing to do is closed after the idle timeout; at most `max_connections` are open (when
+//! full, the connection waiting the longest makes room; when all are busy, the new one gets
+//! `503`); bodies over 1 MiB get `413` (declared ones before a byte is read); links in responses
+//! point only at the listening address, the loopback names and the configured hosts; and
+//! [`SandboxServer::shutdown`] lets requests in progress finish.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -22,27 +30,37 @@
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use bytes::Bytes;
-use checkout_sdk_core::transport::{HttpRequest, HttpResponse, Method};
 use checkout_sdk_simulator::Simulator;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
-use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
+
+mod config;
+mod connections;
+mod log;
+mod service;
+
+pub use config::{default_max_connections, ServerConfig};
+pub use log::{LogLine, RequestLog};
+
+use connections::{Admitted, Registry, TrackedStream};
+use service::Shared;
 
 /// The largest request body the server reads; larger bodies get `413`.
 pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
-/// A running simulator server. Dropping it stops accepting new connections.
+/// A running simulator server. Dropping it stops accepting new connections and lets the open
+/// ones finish in the background (see [`shutdown`](Self::shutdown)).
 #[derive(Debug)]
 pub struct SandboxServer {
     addr: SocketAddr,
     simulator: Simulator,
+    registry: Arc<Registry>,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
 }
@@ -63,8 +81,14 @@ impl SandboxServer {
         &self.simulator
     }
 
-    /// Stops accepting connections and waits for the accept loop to end. Connections already
-    /// open finish their current request.
+    /// How many connections are open now.
+    pub fn open_connections(&self) -> usize {
+        self.registry.open()
+    }
+
+    /// Shuts down gracefully: stops accepting connections, closes the ones with no request in
+    /// progress, lets requests in progress finish (answered with `Connection: close`) for up to
+    /// [`ServerConfig::shutdown_grace`], then closes whatever is left, and returns.
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
         if let Some(task) = self.task.take() {
@@ -79,113 +103,86 @@ impl Drop for SandboxServer {
     }
 }
 
-/// Serves a fresh simulator on a free loopback port (`127.0.0.1:0`).
+/// Serves a fresh simulator on a free loopback port (`127.0.0.1:0`) with the default settings.
 pub async fn start() -> io::Result<SandboxServer> {
     serve(SocketAddr::from(([127, 0, 0, 1], 0)), Simulator::new()).await
 }
 
-/// Serves `simulator` on `addr` (port 0 picks a free port), on the current tokio runtime.
+/// Serves `simulator` on `addr` (port 0 picks a free port) with the default settings, on the
+/// current tokio runtime (which needs its I/O and time drivers).
 pub async fn serve(addr: SocketAddr, simulator: Simulator) -> io::Result<SandboxServer> {
+    serve_with(addr, simulator, ServerConfig::default()).await
+}
+
+/// Serves `simulator` on `addr` (port 0 picks a free port) with `config`, on the current tokio
+/// runtime (which needs its I/O and time drivers).
+pub async fn serve_with(addr: SocketAddr, simulator: Simulator, config: ServerConfig) -> io::Result<SandboxServer> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    let (stop, mut stopped) = watch::channel(false);
-    let sim = simulator.clone();
-    let task = tokio::spawn(async move {
-        let sim = Arc::new(sim);
-        loop {
-            let accepted = tokio::select! {
-                accepted = listener.accept() => accepted,
-                _ = stopped.changed() => break,
-            };
-            let (stream, _) = match accepted {
-                Ok(conn) => conn,
+    let registry = Registry::new(config.max_connections);
+    let shared = Arc::new(Shared::new(simulator.clone(), config, addr));
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(accept(listener, shared, Arc::clone(&registry), stopped));
+    Ok(SandboxServer { addr, simulator, registry, stop, task: Some(task) })
+}
+
+/// Accepts connections until told to stop, then drains them within the grace period.
+async fn accept(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    registry: Arc<Registry>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    // Owned here: what is left after the grace period is aborted with it.
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => match registry.admit() {
+                    Some(admitted) => {
+                        let _ = stream.set_nodelay(true);
+                        connections.spawn(connection(stream, admitted, Arc::clone(&shared), stopped.clone()));
+                    }
+                    None => registry.refuse(stream),
+                },
                 // Out of file descriptors and the like: back off briefly rather than spin.
-                Err(_) => {
-                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-                    continue;
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
+            // Reap finished connections so the set does not grow without bound.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            _ = stopped.changed() => break,
+        }
+    }
+    drop(listener);
+    let drained = async { while connections.join_next().await.is_some() {} };
+    let _ = tokio::time::timeout(shared.config.shutdown_grace, drained).await;
+    connections.abort_all();
+}
+
+/// Serves one connection until it ends, stalls past a timeout, is evicted to make room, or the
+/// server shuts down.
+async fn connection(stream: TcpStream, admitted: Admitted, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+    let tracker = Arc::clone(&admitted.tracker);
+    let io = TokioIo::new(TrackedStream::new(stream, Arc::clone(&tracker)));
+    let (service_shared, service_tracker) = (Arc::clone(&shared), Arc::clone(&tracker));
+    let service =
+        service_fn(move |req| service::handle(Arc::clone(&service_shared), Arc::clone(&service_tracker), req));
+    // Malformed HTTP is answered by hyper itself (400) before reaching the service.
+    let connection = http1::Builder::new().keep_alive(true).serve_connection(io, service);
+    tokio::pin!(connection);
+    let mut draining = false;
+    loop {
+        tokio::select! {
+            _ = connection.as_mut() => break,
+            () = tracker.expired(&shared.config) => break,
+            _ = stopped.changed(), if !draining => {
+                draining = true;
+                if !tracker.is_busy() {
+                    break;
                 }
-            };
-            let _ = stream.set_nodelay(true);
-            let sim = Arc::clone(&sim);
-            tokio::spawn(async move {
-                let service = service_fn(move |req| {
-                    let sim = Arc::clone(&sim);
-                    async move { handle(&sim, req, addr).await }
-                });
-                // Malformed HTTP is answered by hyper itself (400) before reaching the service.
-                let _ = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service).await;
-            });
-        }
-    });
-    Ok(SandboxServer { addr, simulator, stop, task: Some(task) })
-}
-
-/// Why a connection is closed without a response ("processed, then the connection dropped").
-#[derive(Debug)]
-struct DroppedOnPurpose;
-
-impl std::fmt::Display for DroppedOnPurpose {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection dropped by fault injection")
-    }
-}
-
-impl std::error::Error for DroppedOnPurpose {}
-
-async fn handle(
-    sim: &Simulator,
-    req: hyper::Request<Incoming>,
-    local: SocketAddr,
-) -> Result<hyper::Response<Full<Bytes>>, DroppedOnPurpose> {
-    if Method::try_from(req.method()).is_err() {
-        return Ok(plain(405, "method not allowed"));
-    }
-    let (mut parts, body) = req.into_parts();
-    parts.uri = absolute_uri(&parts, local);
-    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
-        Ok(collected) => collected.to_bytes().to_vec(),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => return Ok(plain(413, "request body too large")),
-        Err(_) => return Ok(plain(400, "could not read the request body")),
-    };
-    let Ok(request) = HttpRequest::try_from(http::Request::from_parts(parts, body)) else {
-        return Ok(plain(405, "method not allowed"));
-    };
-    let exchange = sim.handle(&request);
-    if let Some(delay) = exchange.delay {
-        tokio::time::sleep(delay).await;
-    }
-    if exchange.drop_response {
-        return Err(DroppedOnPurpose);
-    }
-    Ok(to_hyper(exchange.response))
-}
-
-/// `http://HOST/path?query`, with the `Host` header as sent (or the listening address), so that the
-/// simulator's links point back at this server; just the path if that is not a valid URI.
-fn absolute_uri(parts: &http::request::Parts, local: SocketAddr) -> http::Uri {
-    let host = parts
-        .headers
-        .get(http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
-        .map_or_else(|| local.to_string(), String::from);
-    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    format!("http://{host}{path}").parse().unwrap_or_else(|_| parts.uri.clone())
-}
-
-fn plain(status: u16, text: &'static str) -> hyper::Response<Full<Bytes>> {
-    to_hyper(HttpResponse::new(status, text.as_bytes().to_vec()).with_header("Content-Type", "text/plain"))
-}
-
-/// The response through the core's `http` conversion; one it refuses (an injected status outside
-/// 100-999, say) becomes a plain 500.
-fn to_hyper(response: HttpResponse) -> hyper::Response<Full<Bytes>> {
-    match http::Response::<Vec<u8>>::try_from(response) {
-        Ok(response) => response.map(|body| Full::new(Bytes::from(body))),
-        Err(_) => {
-            let mut fallback = hyper::Response::new(Full::new(Bytes::from_static(b"invalid response")));
-            *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
-            fallback
+                connection.as_mut().graceful_shutdown();
+            }
         }
     }
+    drop(admitted);
 }

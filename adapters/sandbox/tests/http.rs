@@ -2,8 +2,7 @@
 //! and the core client, plus what only a real server can get wrong (malformed HTTP, concurrency,
 //! dropped connections, the binary's first line).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -15,6 +14,8 @@ use checkout_sdk_fake::keys::{LEGACY_SECRET_KEY, SANDBOX_SECRET_KEY as KEY};
 use checkout_sdk_hyper::{HyperTransport, TokioSleeper};
 use checkout_sdk_sandbox::SandboxServer;
 use checkout_sdk_simulator::{Fault, Simulator};
+
+mod support;
 
 async fn server() -> SandboxServer {
     checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), Simulator::seeded(7)).await.expect("bind a loopback port")
@@ -38,14 +39,9 @@ fn status(p: &Response<Payment>) -> &str {
     p.status.as_ref().map_or("", PaymentStatus::as_str)
 }
 
-/// Sends raw bytes and returns everything the server answers before closing.
+/// Sends raw bytes and returns the answer's head and body as text.
 fn raw_exchange(server: &SandboxServer, bytes: &[u8]) -> String {
-    let mut stream = TcpStream::connect(server.local_addr()).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
-    stream.write_all(bytes).expect("write");
-    let mut out = Vec::new();
-    let _ = stream.read_to_end(&mut out);
-    String::from_utf8_lossy(&out).into_owned()
+    support::Connection::new(server.local_addr().to_string()).send(bytes).text()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -244,14 +240,8 @@ fn the_binary_prints_its_address_first_and_serves() {
     BufReader::new(stdout).read_line(&mut first).expect("first line");
     let addr = first.trim().strip_prefix("listening on http://").map(str::to_string);
     let answer = addr.as_deref().map(|addr| {
-        let mut stream = TcpStream::connect(addr).expect("connect");
-        stream.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
-        stream
-            .write_all(b"GET /payments/pay_aaaaaaaaaaaaaaaaaaaaaaaaaa HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            .expect("write");
-        let mut out = String::new();
-        let _ = stream.read_to_string(&mut out);
-        out
+        let get = b"GET /payments/pay_aaaaaaaaaaaaaaaaaaaaaaaaaa HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        support::Connection::new(addr).send(get).text()
     });
     let _ = child.kill();
     let _ = child.wait();

@@ -10,7 +10,7 @@ use crate::payments::Action;
 use crate::reply::Reply;
 use crate::router::{self, Ctx, Routing, Rules};
 use crate::rules;
-use crate::validation::{optional_object, optional_text, parse_object, Errors, Reject, MAX_REFERENCE};
+use crate::validation::{optional_metadata, optional_text, parse_object, Errors, Reject, MAX_REFERENCE};
 
 /// An actions route; every one takes a `pay_` id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,7 +105,7 @@ fn parse_action(body: &[u8], with_amount: bool) -> Result<ActionInput, Reject> {
         None
     };
     let reference = optional_text(&obj, "reference", MAX_REFERENCE, "reference_invalid", &mut errors);
-    let metadata = optional_object(&obj, "metadata", "metadata_invalid", &mut errors);
+    let metadata = optional_metadata(&obj, &mut errors);
     if errors.is_empty() {
         Ok(ActionInput { amount, reference, metadata })
     } else {
@@ -132,7 +132,7 @@ fn act(ledger: &mut Ledger, ctx: &Ctx<'_>, id: &PaymentId, body: &[u8], kind: Ac
         }
         ActionKind::Void => (payment.can_void(), payment.amount, ""),
     };
-    if !allowed {
+    if !allowed || payment.actions.len() >= ledger.payments.actions_per_payment() {
         return Reply::empty(403);
     }
     let amount = input.amount.unwrap_or(available);
@@ -141,15 +141,7 @@ fn act(ledger: &mut Ledger, ctx: &Ctx<'_>, id: &PaymentId, body: &[u8], kind: Ac
     }
     let action_id = ledger.ids.id("act_");
     let now = ledger.clock.now();
-    let Some(payment) = ledger.payments.get_mut(id.as_str()) else {
-        return Reply::empty(404);
-    };
-    match kind {
-        ActionKind::Capture => payment.captured += amount,
-        ActionKind::Refund => payment.refunded += amount,
-        ActionKind::Void => payment.voided = true,
-    }
-    payment.actions.push(Action {
+    let action = Action {
         id: action_id.clone(),
         kind: kind.name(),
         processed_on: now,
@@ -158,7 +150,18 @@ fn act(ledger: &mut Ledger, ctx: &Ctx<'_>, id: &PaymentId, body: &[u8], kind: Ac
         auth_code: None,
         reference: input.reference.clone(),
         metadata: input.metadata,
+    };
+    let recorded = ledger.payments.update(id.as_str(), |payment| {
+        match kind {
+            ActionKind::Capture => payment.captured += amount,
+            ActionKind::Refund => payment.refunded += amount,
+            ActionKind::Void => payment.voided = true,
+        }
+        payment.actions.push(action);
     });
+    if recorded.is_none() {
+        return Reply::empty(404);
+    }
     let mut out = Map::new();
     out.insert("action_id".into(), json!(action_id));
     if let Some(reference) = input.reference {

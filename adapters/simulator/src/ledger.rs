@@ -3,6 +3,7 @@
 
 use crate::clock::Clock;
 use crate::ids::Rng;
+use crate::limits::Limits;
 use crate::payments::PaymentBook;
 use crate::vault::Vault;
 
@@ -19,8 +20,14 @@ pub(crate) struct Ledger {
 }
 
 impl Ledger {
-    /// An empty ledger.
-    pub(crate) fn new(clock: Clock, ids: Rng) -> Self {
-        Ledger { clock, ids, payments: PaymentBook::default(), vault: Vault::default() }
+    /// An empty ledger within `limits`.
+    pub(crate) fn new(clock: Clock, ids: Rng, limits: &Limits) -> Self {
+        Ledger { clock, ids, payments: PaymentBook::new(limits), vault: Vault::new(limits) }
+    }
+
+    /// Applies new limits, forgetting the oldest records if needed.
+    pub(crate) fn set_limits(&mut self, limits: &Limits) {
+        self.payments.set_limits(limits);
+        self.vault.set_limits(limits);
     }
 }

@@ -14,7 +14,7 @@
 //! Every request goes through the same stages, in one direction, under one lock: the request
 //! target is parsed (`target`) and routed to a route family (`router`); faults are rolled
 //! (`faults`); the key is checked (`auth`); the idempotency key is looked up (`idempotency`);
-//! the route family handles it (`payments`, `actions`, `vault`, `redirects`) against the shared
+//! the route family handles it (`payments`, `actions`, `vault`, `redirects`, `dashboard`) against the shared
 //! domain state (`ledger`); and the reply is rendered (`reply`) and, for an idempotent POST,
 //! remembered.
 //!
@@ -51,14 +51,17 @@
 mod actions;
 mod auth;
 mod clock;
+mod dashboard;
 mod faults;
 mod idempotency;
 mod ids;
 mod ledger;
+mod limits;
 mod payments;
 mod pipeline;
 mod redirects;
 mod reply;
+mod retention;
 mod router;
 mod rules;
 mod target;
@@ -74,6 +77,7 @@ use async_trait::async_trait;
 use checkout_sdk_core::transport::{HttpRequest, HttpResponse, HttpTransport, Sleeper, TransportError};
 
 pub use faults::{Fault, Faults};
+pub use limits::Limits;
 
 use pipeline::State;
 use vault::CardInput;
@@ -195,6 +199,19 @@ impl Simulator {
         self
     }
 
+    /// Keeps what the simulator stores within `limits` (see [`Limits`]), forgetting the oldest
+    /// records at once if there are more.
+    #[must_use]
+    pub fn with_limits(self, limits: Limits) -> Self {
+        self.lock().set_limits(limits);
+        self
+    }
+
+    /// The limits on what the simulator stores.
+    pub fn limits(&self) -> Limits {
+        self.lock().limits()
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         // `handle` never panics, but a panicking caller-side thread must not wedge the simulator.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
@@ -231,9 +248,15 @@ impl Simulator {
         self.lock().faults.clear();
     }
 
-    /// How many payments were created (approved, declined or pending; not refused ones).
+    /// How many payments are kept (approved, declined or pending; not refused ones; not the
+    /// oldest ones forgotten beyond the [`Limits`]).
     pub fn payment_count(&self) -> usize {
         self.lock().ledger.payments.len()
+    }
+
+    /// How many idempotency records are kept.
+    pub fn idempotency_records(&self) -> usize {
+        self.lock().idempotency.len()
     }
 
     /// How many payments carry `reference`.

@@ -12,6 +12,7 @@ use crate::faults::FaultInjector;
 use crate::idempotency::{IdempotencyStore, Lookup};
 use crate::ids::{self, Rng};
 use crate::ledger::Ledger;
+use crate::limits::Limits;
 use crate::reply::Reply;
 use crate::router::{self, Ctx, Routing};
 use crate::target::Target;
@@ -24,8 +25,9 @@ pub(crate) const MAX_BODY: usize = 1024 * 1024;
 pub(crate) struct State {
     request_ids: Rng,
     pub(crate) faults: FaultInjector,
-    idempotency: IdempotencyStore,
+    pub(crate) idempotency: IdempotencyStore,
     pub(crate) ledger: Ledger,
+    limits: Limits,
 }
 
 impl State {
@@ -35,12 +37,26 @@ impl State {
             Some(seed) => (Clock::Fixed(clock::SEEDED_EPOCH), seed),
             None => (Clock::System { offset: 0 }, ids::entropy_seed()),
         };
+        let limits = Limits::default();
         State {
             request_ids: Rng::new(seed ^ 0x5245_5155_4553_5421),
             faults: FaultInjector::new(Rng::new(seed ^ 0x4641_554C_5453_2121)),
-            idempotency: IdempotencyStore::default(),
-            ledger: Ledger::new(clock, Rng::new(seed)),
+            idempotency: IdempotencyStore::new(&limits),
+            ledger: Ledger::new(clock, Rng::new(seed), &limits),
+            limits,
         }
+    }
+
+    /// The limits in force.
+    pub(crate) fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Applies new limits, forgetting the oldest records if needed.
+    pub(crate) fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+        self.idempotency.set_limits(&limits);
+        self.ledger.set_limits(&limits);
     }
 
     /// Handles one request, start to finish.

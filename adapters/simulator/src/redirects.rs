@@ -135,7 +135,7 @@ pub(crate) fn complete(
             _ => return Err(RedirectError::UnknownSession),
         },
     };
-    let Some(mut payment) = ledger.payments.take(&id) else {
+    let Some((mut payment, ticket)) = ledger.payments.take(&id) else {
         return Err(RedirectError::UnknownSession);
     };
     let redirect = payment.session.as_ref().map_or(RedirectKind::ThreeDs, |(_, k)| *k);
@@ -155,7 +155,7 @@ pub(crate) fn complete(
         (RedirectKind::Apm, true) => payments::settle(ledger, &mut payment, rules::APPROVED),
         (RedirectKind::Apm, false) => payments::settle(ledger, &mut payment, rules::DO_NOT_HONOUR),
     }
-    ledger.payments.insert(payment);
+    ledger.payments.put_back(payment, ticket);
     Ok(id)
 }
 

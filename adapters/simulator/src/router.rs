@@ -11,7 +11,7 @@ use checkout_sdk_core::transport::Method;
 use crate::auth::Access;
 use crate::ledger::Ledger;
 use crate::reply::Reply;
-use crate::{actions, payments, redirects, vault};
+use crate::{actions, dashboard, payments, redirects, vault};
 
 /// A recognised request, by family.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +24,8 @@ pub(crate) enum Route {
     Vault(vault::Route),
     /// `/sandbox/{3ds|apm}/{sid}...`: the pages the cardholder's browser opens.
     Redirects(redirects::Route),
+    /// `/sandbox`: the dashboard.
+    Dashboard(dashboard::Route),
 }
 
 impl Route {
@@ -34,6 +36,7 @@ impl Route {
             Route::Actions(route) => route.rules(),
             Route::Vault(route) => route.rules(),
             Route::Redirects(route) => route.rules(),
+            Route::Dashboard(route) => route.rules(),
         }
     }
 }
@@ -77,7 +80,7 @@ pub(crate) enum Routing {
 type Matcher = fn(Method, &[&str]) -> Option<Routing>;
 
 /// Every route family, asked in order.
-const FAMILIES: [Matcher; 4] = [payments::route, actions::route, vault::route, redirects::route];
+const FAMILIES: [Matcher; 5] = [payments::route, actions::route, vault::route, redirects::route, dashboard::route];
 
 /// Routes `method path`; `path` has no query (see [`Target`](crate::target::Target)).
 pub(crate) fn route(method: Method, path: &str) -> Routing {
@@ -115,5 +118,6 @@ pub(crate) fn dispatch(ledger: &mut Ledger, ctx: &Ctx<'_>, route: Route, body: &
         Route::Actions(route) => actions::handle(ledger, ctx, route, body),
         Route::Vault(route) => vault::handle(ledger, ctx, route, body),
         Route::Redirects(route) => redirects::handle(ledger, ctx, route, body),
+        Route::Dashboard(route) => dashboard::handle(ledger, route),
     }
 }

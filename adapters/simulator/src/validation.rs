@@ -8,8 +8,19 @@ use serde_json::{Map, Value};
 
 use crate::reply::Reply;
 
-/// Longest `reference` the API accepts (payments and their actions).
+/// Longest `reference` (payments and their actions): the API reference's `maxLength`.
 pub(crate) const MAX_REFERENCE: usize = 50;
+/// Longest payment `description`: the API reference's `maxLength`.
+pub(crate) const MAX_DESCRIPTION: usize = 100;
+/// Longest `success_url` and `failure_url`: the API reference's `maxLength`.
+pub(crate) const MAX_URL: usize = 255;
+/// Longest `metadata` object, as compact JSON: the simulator's own rule (the API documents none).
+pub(crate) const MAX_METADATA_BYTES: usize = 8 * 1024;
+/// Longest metadata key: the simulator's own rule.
+pub(crate) const MAX_METADATA_KEY: usize = 100;
+/// Longest `billing_address` or `phone` object, as compact JSON: the simulator's own rule (the
+/// API's fields inside them add up to less).
+pub(crate) const MAX_CONTACT_BYTES: usize = 1024;
 
 /// Why a body was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +113,57 @@ pub(crate) fn optional_object(
     }
 }
 
+/// An optional object field of at most `max` bytes as compact JSON; anything else adds `code`.
+pub(crate) fn optional_bounded_object(
+    obj: &Map<String, Value>,
+    field: &str,
+    max: usize,
+    code: &'static str,
+    errors: &mut Errors,
+) -> Option<Value> {
+    let value = optional_object(obj, field, code, errors)?;
+    if json_len(&value) > max {
+        errors.push(code);
+        return None;
+    }
+    Some(value)
+}
+
+/// An optional `metadata` object: at most [`MAX_METADATA_BYTES`] as compact JSON
+/// (`metadata_invalid`, as is anything but an object), keys of 1 to [`MAX_METADATA_KEY`]
+/// characters without control characters (`metadata_key_invalid`). Values may be nested.
+pub(crate) fn optional_metadata(obj: &Map<String, Value>, errors: &mut Errors) -> Option<Value> {
+    let metadata = optional_bounded_object(obj, "metadata", MAX_METADATA_BYTES, "metadata_invalid", errors)?;
+    let keys_ok = metadata.as_object().is_some_and(|map| {
+        map.keys().all(|k| !k.is_empty() && k.chars().count() <= MAX_METADATA_KEY && !k.chars().any(char::is_control))
+    });
+    if !keys_ok {
+        errors.push("metadata_key_invalid");
+        return None;
+    }
+    Some(metadata)
+}
+
+/// The length of `value` as compact JSON, without building the text.
+fn json_len(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing a `Value` to a sink that never fails cannot fail; count it as too long if it did.
+    match serde_json::to_writer(&mut count, value) {
+        Ok(()) => count.0,
+        Err(_) => usize::MAX,
+    }
+}
+
 /// An optional boolean field (default `default`); anything else adds `code`.
 pub(crate) fn optional_bool(
     obj: &Map<String, Value>,
@@ -130,6 +192,28 @@ mod tests {
         assert_eq!(parse_object(b" null ", true), Ok(Map::new()));
         assert_eq!(parse_object(b"", false), Err(Reject::Malformed));
         assert_eq!(parse_object(b"[1]", true), Err(Reject::Malformed));
+    }
+
+    #[test]
+    fn metadata_is_bounded_by_size_and_key() {
+        let check = |metadata: Value| {
+            let mut errors = Errors::default();
+            let obj = serde_json::json!({ "metadata": metadata });
+            let kept = optional_metadata(obj.as_object().unwrap(), &mut errors);
+            (kept.is_some(), errors.into_reject())
+        };
+        let ok = Reject::Invalid(vec![]);
+        assert_eq!(check(serde_json::json!({"coupon": "NY2018", "items": [{"key1": "value1"}]})), (true, ok.clone()));
+        let big = "x".repeat(MAX_METADATA_BYTES - 12);
+        assert_eq!(check(serde_json::json!({ "k": big })), (true, ok));
+        let too_big = "x".repeat(MAX_METADATA_BYTES);
+        assert_eq!(check(serde_json::json!({ "k": too_big })), (false, Reject::Invalid(vec!["metadata_invalid"])));
+        assert_eq!(check(serde_json::json!([1])), (false, Reject::Invalid(vec!["metadata_invalid"])));
+        for key in [String::new(), "k".repeat(MAX_METADATA_KEY + 1), "a\u{0}b".into()] {
+            let mut map = Map::new();
+            map.insert(key, Value::Bool(true));
+            assert_eq!(check(Value::Object(map)), (false, Reject::Invalid(vec!["metadata_key_invalid"])));
+        }
     }
 
     #[test]

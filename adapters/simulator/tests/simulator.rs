@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use checkout_sdk_core::transport::{Headers, HttpRequest, HttpResponse, HttpTransport, Method, TransportErrorKind};
-use checkout_sdk_simulator::{test_cards, CardDetails, Fault, Faults, RedirectError, Simulator, MAX_BODY_BYTES};
+use checkout_sdk_simulator::{
+    test_cards, CardDetails, Fault, Faults, Limits, RedirectError, Simulator, MAX_BODY_BYTES,
+};
 use serde_json::{json, Value};
 
 use checkout_sdk_fake::keys::{
@@ -1441,10 +1443,133 @@ fn huge_bodies_are_refused_with_413() {
     let mut huge = payment(100, card(test_cards::VISA));
     huge["metadata"] = json!({"blob": "x".repeat(MAX_BODY_BYTES)});
     api.pay(huge).expect(413);
-    // Just under the limit is fine.
+    // Just under the limit is fine (unknown fields are ignored, and not kept).
     let mut big = payment(100, card(test_cards::VISA));
-    big["metadata"] = json!({"blob": "x".repeat(MAX_BODY_BYTES - 1000)});
+    big["padding"] = json!("x".repeat(MAX_BODY_BYTES - 1000));
     api.pay(big).expect(201);
+}
+
+#[test]
+fn oversized_fields_get_the_apis_422_and_create_nothing() {
+    let api = Api::seeded(40);
+    let with = |field: &str, value: Value| {
+        let mut body = payment(100, card(test_cards::VISA));
+        body[field] = value;
+        body
+    };
+    let card_with = |field: &str, value: Value| {
+        let mut source = card(test_cards::VISA);
+        source[field] = value;
+        payment(100, source)
+    };
+    let cases: Vec<(Value, &str)> = vec![
+        (with("reference", json!("r".repeat(51))), "reference_invalid"),
+        (with("description", json!("d".repeat(101))), "description_invalid"),
+        (with("success_url", json!(format!("https://shop.example/{}", "s".repeat(240)))), "success_url_invalid"),
+        (with("failure_url", json!(format!("https://shop.example/{}", "f".repeat(240)))), "failure_url_invalid"),
+        (with("metadata", json!({"blob": "m".repeat(900 * 1024)})), "metadata_invalid"),
+        (with("metadata", json!({"k".repeat(101): 1})), "metadata_key_invalid"),
+        (card_with("billing_address", json!({"address_line1": "a".repeat(2000)})), "address_invalid"),
+        (card_with("phone", json!({"number": "1".repeat(2000)})), "phone_number_invalid"),
+        (card_with("name", json!("n".repeat(256))), "card_holder_name_invalid"),
+    ];
+    for (body, code) in cases {
+        let resp = api.pay(body).expect(422);
+        assert_eq!(resp.body["error_type"], "request_invalid");
+        assert_eq!(resp.error_codes(), [code]);
+    }
+    // The documented maximums themselves are fine.
+    let mut body = with("reference", json!("r".repeat(50)));
+    body["description"] = json!("d".repeat(100));
+    body["success_url"] = json!(format!("https://shop.example/{}", "s".repeat(234)));
+    body["metadata"] = json!({"k".repeat(100): "v".repeat(8000)});
+    let id = id_of(&api.pay(body).expect(201).body);
+    let action = json!({"reference": "c".repeat(51), "metadata": {"blob": "m".repeat(9000)}});
+    let resp = api.post(&format!("/payments/{id}/captures"), action).expect(422);
+    assert_eq!(resp.error_codes(), ["reference_invalid", "metadata_invalid"]);
+    assert_eq!(api.sim.payment_count(), 1, "refused requests create nothing");
+    assert_eq!(api.status_of(&id), "Authorized");
+}
+
+#[test]
+fn invalid_idempotency_keys_get_422_and_create_nothing() {
+    let api = Api::seeded(41);
+    let body = payment(100, card(test_cards::VISA));
+    for key in [String::new(), "k".repeat(256), "idk_café-retry-1".into(), "idk_caf\u{fffd}".into(), "a b".into()] {
+        for _ in 0..2 {
+            let resp = api.post_with_key("/payments", body.clone(), &key).expect(422);
+            assert_eq!(resp.error_codes(), ["idempotency_key_invalid"], "{key:?}");
+        }
+    }
+    // Two keys in one request are ambiguous: refused too.
+    let mut request = api.build(Method::Post, "/payments", Some(&body));
+    request.headers.append("Cko-Idempotency-Key", "first");
+    request.headers.append("Cko-Idempotency-Key", "second");
+    assert_eq!(api.send(&request).expect(422).error_codes(), ["idempotency_key_invalid"]);
+    assert_eq!(api.sim.payment_count(), 0);
+    assert_eq!(api.sim.idempotency_records(), 0);
+    // The longest valid key works.
+    api.post_with_key("/payments", body, &"k".repeat(255)).expect(201);
+}
+
+#[test]
+fn stored_state_is_bounded_and_the_oldest_is_forgotten_first() {
+    let sim = Simulator::seeded(42).with_limits(Limits::default().with_payments(5).with_idempotency_records(3));
+    let api = Api::new(sim);
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        let mut body = payment(100, card(test_cards::VISA));
+        body["reference"] = json!(format!("ORD-{i}"));
+        ids.push(id_of(&api.post_with_key("/payments", body, &format!("key-{i}")).expect(201).body));
+    }
+    assert_eq!(api.sim.payment_count(), 5);
+    assert_eq!(api.sim.idempotency_records(), 3);
+    for (i, id) in ids.iter().enumerate() {
+        let status = api.get(&format!("/payments/{id}")).status;
+        assert_eq!(status, if i >= 7 { 200 } else { 404 }, "payment {i}");
+    }
+    // A forgotten key is a fresh key again; a kept one still replays.
+    let mut again = payment(100, card(test_cards::VISA));
+    again["reference"] = json!("ORD-11");
+    assert_eq!(
+        api.post_with_key("/payments", again, "key-11").expect(201).header("Cko-Idempotent-Replay"),
+        Some("true")
+    );
+    let mut again = payment(100, card(test_cards::VISA));
+    again["reference"] = json!("ORD-0");
+    assert!(api.post_with_key("/payments", again, "key-0").expect(201).header("Cko-Idempotent-Replay").is_none());
+
+    // By bytes too: payments with large metadata push the oldest out sooner.
+    let sim = Simulator::seeded(43).with_limits(Limits::default().with_payment_bytes(64 * 1024));
+    let api = Api::new(sim);
+    for i in 0..40 {
+        let mut body = payment(100, card(test_cards::VISA));
+        body["metadata"] = json!({ "blob": format!("{i}{}", "m".repeat(7_000)) });
+        api.pay(body).expect(201);
+    }
+    let kept = api.sim.payment_count();
+    assert!((4..=9).contains(&kept), "{kept} payments of about 7.5 KB kept in 64 KiB");
+
+    // A payment that grows through its actions pushes out the oldest others, never itself.
+    let sim = Simulator::seeded(46).with_limits(Limits::default().with_payment_bytes(96 * 1024));
+    let api = Api::new(sim);
+    let grown = id_of(&api.approved(100_000));
+    let others: Vec<String> = (0..5).map(|_| id_of(&api.approved(100))).collect();
+    for i in 0..12 {
+        let capture = json!({"amount": 1, "metadata": {"blob": format!("{i}{}", "m".repeat(7_900))}});
+        api.post(&format!("/payments/{grown}/captures"), capture).expect(202);
+    }
+    assert_eq!(api.get(&format!("/payments/{grown}")).expect(200).body["balances"]["total_captured"], 12);
+    let kept = others.iter().filter(|id| api.get(&format!("/payments/{id}")).status == 200).count();
+    assert!(kept < others.len(), "the oldest others were forgotten ({kept} of 5 kept)");
+
+    // And actions per payment.
+    let sim = Simulator::seeded(44).with_limits(Limits::default().with_actions_per_payment(3));
+    let api = Api::new(sim);
+    let id = id_of(&api.approved(1000));
+    api.post(&format!("/payments/{id}/captures"), json!({"amount": 1})).expect(202);
+    api.post(&format!("/payments/{id}/captures"), json!({"amount": 1})).expect(202);
+    api.post(&format!("/payments/{id}/captures"), json!({"amount": 1})).expect(403);
 }
 
 #[test]
@@ -1638,4 +1763,50 @@ fn random_request_mixes_never_break_the_simulator() {
     let captured = balances["total_captured"].as_u64().unwrap();
     assert!(captured <= 1000);
     assert!(balances["total_refunded"].as_u64().unwrap() <= captured);
+}
+
+#[test]
+fn the_dashboard_lists_payments_newest_first_with_status_amounts_and_actions() {
+    let api = Api::seeded(45);
+    let anonymous = Api { sim: api.sim.clone(), base: BASE.to_string(), auth: String::new() };
+    let empty = anonymous.get("/sandbox").expect(200);
+    assert_eq!(empty.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert!(empty.text().contains("No payments yet."));
+
+    let captured = id_of(&api.approved(1000));
+    api.post(&format!("/payments/{captured}/captures"), json!({"amount": 400})).expect(202);
+    let mut declined = payment(1051, card(test_cards::VISA));
+    declined["reference"] = json!("<script>alert(1)</script>");
+    let declined = id_of(&api.pay(declined).expect(201).body);
+    let mut yen = payment(1500, card(test_cards::VISA));
+    yen["currency"] = json!("JPY");
+    let yen = id_of(&api.pay(yen).expect(201).body);
+    let mut three_ds = payment(2500, card(test_cards::VISA));
+    three_ds["3ds"] = json!({"enabled": true});
+    let pending = id_of(&api.pay(three_ds).expect(202).body);
+
+    let page = anonymous.get("/sandbox/").expect(200).text();
+    assert!(page.contains("<meta http-equiv=\"refresh\" content=\"2\">"), "it refreshes itself");
+    assert!(page.contains("Payments (4)"));
+    let position = |id: &str| page.find(&format!("<tr id=\"{id}\"")).unwrap_or_else(|| panic!("{id} is not listed"));
+    assert!(position(&pending) < position(&yen) && position(&yen) < position(&declined));
+    assert!(position(&declined) < position(&captured), "newest first");
+    let row = |id: &str| {
+        let start = position(id);
+        page[start..start + page[start..].find("</tr>").unwrap()].to_string()
+    };
+    let captured_row = row(&captured);
+    assert!(captured_row.contains("data-status=\"Partially Captured\""), "{captured_row}");
+    assert!(captured_row.contains("10.00 USD"), "{captured_row}");
+    assert!(captured_row.contains("<li>Authorization 10.00 USD: 10000 Approved</li>"), "{captured_row}");
+    assert!(captured_row.contains("<li>Capture 4.00 USD: 10000 Approved</li>"), "{captured_row}");
+    assert!(row(&declined).contains("data-status=\"Declined\""));
+    assert!(row(&declined).contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "references are escaped");
+    assert!(row(&yen).contains("1500 JPY"));
+    assert!(row(&pending).contains("data-status=\"Pending\""));
+    assert!(page.contains("<section id=\"webhook-deliveries\">"), "the place for webhook deliveries");
+    assert_no_card_data(&page);
+    assert!(!page.contains("<script>"));
+    let resp = api.post("/sandbox", json!({})).expect(405);
+    assert_eq!(resp.header("Allow"), Some("GET"));
 }

@@ -66,9 +66,7 @@ pub(crate) fn settle(ledger: &mut Ledger, payment: &mut Payment, response: Respo
                 Some(id) => id.clone(),
                 None => ledger.vault.source_for(&mut ledger.ids, &payment.customer_id, card),
             };
-            if let Some(customer) = ledger.vault.customer_mut(&payment.customer_id) {
-                customer.default_source = Some(id.clone());
-            }
+            ledger.vault.update_customer(&payment.customer_id, |customer| customer.default_source = Some(id.clone()));
             *source_id = Some(id);
         }
     }

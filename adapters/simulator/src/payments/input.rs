@@ -8,12 +8,10 @@ use serde_json::{Map, Value};
 
 use crate::rules;
 use crate::validation::{
-    absent, optional_bool, optional_object, optional_text, parse_object, Errors, Reject, MAX_REFERENCE,
+    absent, optional_bool, optional_bounded_object, optional_metadata, optional_text, parse_object, Errors, Reject,
+    MAX_CONTACT_BYTES, MAX_DESCRIPTION, MAX_REFERENCE, MAX_URL,
 };
 use crate::vault::{card_fields, check_cvv, CardInput};
-
-/// Longest free-text field (description, names, URLs) the simulator accepts.
-const MAX_TEXT: usize = 1024;
 
 /// The `source` of a payment request.
 #[derive(Clone)]
@@ -96,8 +94,9 @@ fn parse_source(obj: &Map<String, Value>, now: i64, errors: &mut Errors) -> Opti
                     None
                 }
             };
-            let billing_address = optional_object(obj, "billing_address", "address_invalid", errors);
-            let phone = optional_object(obj, "phone", "phone_number_invalid", errors);
+            let billing_address =
+                optional_bounded_object(obj, "billing_address", MAX_CONTACT_BYTES, "address_invalid", errors);
+            let phone = optional_bounded_object(obj, "phone", MAX_CONTACT_BYTES, "phone_number_invalid", errors);
             Some(SourceInput::Token { token: token?, billing_address, phone })
         }
         "id" => {
@@ -181,7 +180,7 @@ fn parse_customer(value: Option<&Value>, errors: &mut Errors) -> Option<Customer
 }
 
 fn redirect_url(obj: &Map<String, Value>, field: &str, code: &'static str, errors: &mut Errors) -> Option<String> {
-    let url = optional_text(obj, field, MAX_TEXT, code, errors)?;
+    let url = optional_text(obj, field, MAX_URL, code, errors)?;
     let lower = url.to_ascii_lowercase();
     let ok = (lower.starts_with("https://") || lower.starts_with("http://"))
         && url.len() > "http://".len()
@@ -228,8 +227,8 @@ pub(crate) fn parse_payment(body: &[u8], now: i64) -> Result<PaymentInput, Rejec
         }
     };
     let reference = optional_text(&obj, "reference", MAX_REFERENCE, "reference_invalid", &mut errors);
-    let description = optional_text(&obj, "description", MAX_TEXT, "description_invalid", &mut errors);
-    let metadata = optional_object(&obj, "metadata", "metadata_invalid", &mut errors);
+    let description = optional_text(&obj, "description", MAX_DESCRIPTION, "description_invalid", &mut errors);
+    let metadata = optional_metadata(&obj, &mut errors);
     let customer = parse_customer(obj.get("customer"), &mut errors);
     let (three_ds, attempt_n3d) = match obj.get("3ds") {
         None | Some(Value::Null) => (false, false),

@@ -5,7 +5,7 @@ mod authorization;
 mod input;
 mod record;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use checkout_sdk_core::id::PaymentRef;
 use checkout_sdk_core::transport::Method;
@@ -15,8 +15,10 @@ pub(crate) use authorization::{authorize, settle, AuthMode};
 pub(crate) use record::{Action, Payment};
 
 use crate::ledger::Ledger;
+use crate::limits::Limits;
 use crate::redirects::RedirectKind;
 use crate::reply::Reply;
+use crate::retention::{Retained, Ticket, Weigh};
 use crate::router::{self, Ctx, Routing, Rules};
 use crate::rules;
 use crate::validation::Errors;
@@ -66,19 +68,52 @@ pub(crate) fn handle(ledger: &mut Ledger, ctx: &Ctx<'_>, route: Route, body: &[u
     }
 }
 
-/// Every payment, with the sessions that lead to them.
-#[derive(Default)]
+/// Every payment, with the sessions that lead to them, within the [`Limits`].
 pub(crate) struct PaymentBook {
-    payments: BTreeMap<String, Payment>,
+    payments: Retained<Payment>,
     sessions: BTreeMap<String, String>,
     /// `(card fingerprint, amount)` pairs the issuer already stopped once.
-    issuer_stops: BTreeSet<(String, u64)>,
+    issuer_stops: Retained<IssuerStop>,
+    actions_per_payment: usize,
+}
+
+/// A card's first attempt at an issuer-stopped amount, remembered.
+struct IssuerStop;
+
+impl Weigh for IssuerStop {
+    fn weight(&self) -> usize {
+        // The key (a 64-digit fingerprint and an amount) is what weighs.
+        96
+    }
 }
 
 impl PaymentBook {
+    /// An empty book within `limits`.
+    pub(crate) fn new(limits: &Limits) -> Self {
+        PaymentBook {
+            payments: Retained::new(limits.payments, limits.payment_bytes),
+            sessions: BTreeMap::new(),
+            issuer_stops: Retained::new(limits.vault_entries, limits.vault_bytes),
+            actions_per_payment: limits.actions_per_payment,
+        }
+    }
+
+    /// Applies new limits, forgetting the oldest payments if needed.
+    pub(crate) fn set_limits(&mut self, limits: &Limits) {
+        let evicted = self.payments.set_bounds(limits.payments, limits.payment_bytes);
+        self.forget_sessions(evicted);
+        let _ = self.issuer_stops.set_bounds(limits.vault_entries, limits.vault_bytes);
+        self.actions_per_payment = limits.actions_per_payment;
+    }
+
     /// How many payments there are.
     pub(crate) fn len(&self) -> usize {
         self.payments.len()
+    }
+
+    /// How many actions one payment accepts.
+    pub(crate) fn actions_per_payment(&self) -> usize {
+        self.actions_per_payment
     }
 
     /// How many payments carry `reference`.
@@ -86,14 +121,22 @@ impl PaymentBook {
         self.payments.values().filter(|p| p.reference.as_deref() == Some(reference)).count()
     }
 
+    /// Every payment, newest first.
+    pub(crate) fn newest_first(&self) -> impl Iterator<Item = &Payment> {
+        self.payments.newest_first()
+    }
+
     /// The payment `id` (`pay_`).
     pub(crate) fn get(&self, id: &str) -> Option<&Payment> {
         self.payments.get(id)
     }
 
-    /// The payment `id` (`pay_`), to change.
-    pub(crate) fn get_mut(&mut self, id: &str) -> Option<&mut Payment> {
-        self.payments.get_mut(id)
+    /// Changes the payment `id` (`pay_`) with `change`, forgetting the oldest other payments if it
+    /// grew past the limits.
+    pub(crate) fn update<R>(&mut self, id: &str, change: impl FnOnce(&mut Payment) -> R) -> Option<R> {
+        let (out, evicted) = self.payments.update(id, change)?;
+        self.forget_sessions(evicted);
+        Some(out)
     }
 
     /// The payment behind session `sid`.
@@ -109,15 +152,30 @@ impl PaymentBook {
         }
     }
 
-    /// Takes the payment `id` out, to process it with the rest of the ledger; put it back with
-    /// [`insert`](Self::insert).
-    pub(crate) fn take(&mut self, id: &str) -> Option<Payment> {
-        self.payments.remove(id)
+    /// Takes the payment `id` out, to process it with the rest of the ledger; it goes back, in
+    /// its place, with [`put_back`](Self::put_back).
+    pub(crate) fn take(&mut self, id: &str) -> Option<(Payment, Ticket)> {
+        self.payments.take(id)
     }
 
-    /// Stores `payment`.
+    /// Puts back a payment taken with [`take`](Self::take).
+    pub(crate) fn put_back(&mut self, payment: Payment, ticket: Ticket) {
+        let evicted = self.payments.put_back(payment.id.clone(), payment, ticket);
+        self.forget_sessions(evicted);
+    }
+
+    /// Stores a new payment, forgetting the oldest ones beyond the limits.
     pub(crate) fn insert(&mut self, payment: Payment) {
-        self.payments.insert(payment.id.clone(), payment);
+        let evicted = self.payments.insert(payment.id.clone(), payment);
+        self.forget_sessions(evicted);
+    }
+
+    fn forget_sessions(&mut self, evicted: Vec<(String, Payment)>) {
+        for (_, payment) in evicted {
+            if let Some((sid, _)) = &payment.session {
+                self.sessions.remove(sid);
+            }
+        }
     }
 
     fn add_session(&mut self, sid: &str, payment_id: &str) {
@@ -126,7 +184,12 @@ impl PaymentBook {
 
     /// Whether this is the card's first attempt at `amount` (and remembers it).
     fn first_attempt(&mut self, fingerprint: &str, amount: u64) -> bool {
-        self.issuer_stops.insert((fingerprint.to_string(), amount))
+        let key = format!("{fingerprint}:{amount}");
+        if self.issuer_stops.get(&key).is_some() {
+            return false;
+        }
+        let _ = self.issuer_stops.insert(key, IssuerStop);
+        true
     }
 }
 
@@ -178,10 +241,10 @@ fn create(ledger: &mut Ledger, ctx: &Ctx<'_>, body: &[u8]) -> Reply {
 
     let customer_id = match plan {
         CustomerPlan::Existing(id) => {
-            if let (Some(customer), Some(name)) =
-                (ledger.vault.customer_mut(&id), input.customer.as_ref().and_then(|c| c.name.clone()))
-            {
-                customer.name.get_or_insert(name);
+            if let Some(name) = input.customer.as_ref().and_then(|c| c.name.clone()) {
+                ledger.vault.update_customer(&id, |customer| {
+                    customer.name.get_or_insert(name);
+                });
             }
             id
         }

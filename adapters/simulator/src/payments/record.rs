@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value};
 
 use crate::clock::rfc3339;
 use crate::redirects::RedirectKind;
+use crate::retention::{json_weight, optional_json_weight, optional_text_weight, text_weight, Weigh};
 use crate::rules::{self, Response};
 use crate::vault::Card;
 
@@ -18,6 +19,17 @@ pub(crate) enum Funding {
     Card { card: Card, source_id: Option<String> },
     /// An alternative payment method with its echoed details.
     Apm { kind: String, details: Map<String, Value> },
+}
+
+impl Weigh for Funding {
+    fn weight(&self) -> usize {
+        match self {
+            Funding::Card { card, source_id } => card.weight() + optional_text_weight(source_id.as_ref()),
+            Funding::Apm { kind, details } => {
+                text_weight(kind) + details.iter().map(|(k, v)| text_weight(k) + json_weight(v)).sum::<usize>()
+            }
+        }
+    }
 }
 
 impl Funding {
@@ -62,6 +74,16 @@ pub(crate) struct Action {
     pub(crate) auth_code: Option<String>,
     pub(crate) reference: Option<String>,
     pub(crate) metadata: Option<Value>,
+}
+
+impl Weigh for Action {
+    fn weight(&self) -> usize {
+        size_of::<Action>()
+            + text_weight(&self.id)
+            + optional_text_weight(self.auth_code.as_ref())
+            + optional_text_weight(self.reference.as_ref())
+            + optional_json_weight(self.metadata.as_ref())
+    }
 }
 
 impl Action {
@@ -121,6 +143,26 @@ pub(crate) struct Payment {
     pub(crate) failure_url: Option<String>,
     /// The base URL the payment was created through (for [`Simulator::payment`](crate::Simulator::payment)).
     pub(crate) base: String,
+}
+
+impl Weigh for Payment {
+    fn weight(&self) -> usize {
+        size_of::<Payment>()
+            + text_weight(&self.id)
+            + self.session.as_ref().map_or(0, |(sid, _)| text_weight(sid))
+            + text_weight(&self.currency)
+            + optional_text_weight(self.reference.as_ref())
+            + optional_text_weight(self.description.as_ref())
+            + optional_json_weight(self.metadata.as_ref())
+            + text_weight(&self.payment_type)
+            + self.funding.weight()
+            + text_weight(&self.customer_id)
+            + optional_text_weight(self.auth_code.as_ref())
+            + self.actions.iter().map(Weigh::weight).sum::<usize>()
+            + optional_text_weight(self.success_url.as_ref())
+            + optional_text_weight(self.failure_url.as_ref())
+            + text_weight(&self.base)
+    }
 }
 
 impl Payment {

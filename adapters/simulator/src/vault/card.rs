@@ -8,8 +8,9 @@ use serde_json::{json, Map, Value};
 
 use crate::clock;
 use crate::ids;
+use crate::retention::{optional_json_weight, optional_text_weight, text_weight, Weigh};
 use crate::rules;
-use crate::validation::{optional_object, optional_text, Errors};
+use crate::validation::{optional_bounded_object, optional_text, Errors, MAX_CONTACT_BYTES};
 
 /// Card details as sent in a `card` source or to `POST /tokens`, checked.
 #[derive(Clone)]
@@ -75,8 +76,8 @@ pub(crate) fn card_fields(obj: &Map<String, Value>, now: i64, errors: &mut Error
     }
     check_cvv(obj, errors);
     let name = optional_text(obj, "name", 255, "card_holder_name_invalid", errors);
-    let billing_address = optional_object(obj, "billing_address", "address_invalid", errors);
-    let phone = optional_object(obj, "phone", "phone_number_invalid", errors);
+    let billing_address = optional_bounded_object(obj, "billing_address", MAX_CONTACT_BYTES, "address_invalid", errors);
+    let phone = optional_bounded_object(obj, "phone", MAX_CONTACT_BYTES, "phone_number_invalid", errors);
     Some(CardInput {
         number: number?,
         expiry_month: expiry_month?,
@@ -106,6 +107,17 @@ pub(crate) struct Card {
     pub(crate) billing_address: Option<Value>,
     pub(crate) phone: Option<Value>,
     pub(crate) fingerprint: String,
+}
+
+impl Weigh for Card {
+    fn weight(&self) -> usize {
+        size_of::<Card>()
+            + text_weight(&self.number)
+            + optional_text_weight(self.name.as_ref())
+            + optional_json_weight(self.billing_address.as_ref())
+            + optional_json_weight(self.phone.as_ref())
+            + text_weight(&self.fingerprint)
+    }
 }
 
 impl Card {

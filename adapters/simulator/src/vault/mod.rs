@@ -14,7 +14,9 @@ use crate::auth::Access;
 use crate::clock;
 use crate::ids::Rng;
 use crate::ledger::Ledger;
+use crate::limits::Limits;
 use crate::reply::Reply;
+use crate::retention::{optional_text_weight, text_weight, Retained, Weigh};
 use crate::router::{self, Ctx, Routing, Rules};
 use crate::validation::{parse_object, Errors, Reject};
 
@@ -60,10 +62,22 @@ pub(crate) struct Token {
     pub(crate) used: bool,
 }
 
+impl Weigh for Token {
+    fn weight(&self) -> usize {
+        size_of::<Token>() + self.card.weight()
+    }
+}
+
 /// A stored, reusable payment source (`src_...`).
 pub(crate) struct StoredSource {
     pub(crate) customer: String,
     pub(crate) card: Card,
+}
+
+impl Weigh for StoredSource {
+    fn weight(&self) -> usize {
+        size_of::<StoredSource>() + text_weight(&self.customer) + self.card.weight()
+    }
 }
 
 /// A customer (`cus_...`).
@@ -73,6 +87,16 @@ pub(crate) struct Customer {
     pub(crate) name: Option<String>,
     /// The last source that paid successfully: what a `customer` source pays with.
     pub(crate) default_source: Option<String>,
+}
+
+impl Weigh for Customer {
+    fn weight(&self) -> usize {
+        size_of::<Customer>()
+            + text_weight(&self.id)
+            + optional_text_weight(self.email.as_ref())
+            + optional_text_weight(self.name.as_ref())
+            + optional_text_weight(self.default_source.as_ref())
+    }
 }
 
 impl Customer {
@@ -90,17 +114,38 @@ impl Customer {
     }
 }
 
-/// Tokens, stored sources and customers.
-#[derive(Default)]
+/// Tokens, stored sources and customers, each within the [`Limits`].
 pub(crate) struct Vault {
-    tokens: BTreeMap<String, Token>,
-    sources: BTreeMap<String, StoredSource>,
+    tokens: Retained<Token>,
+    sources: Retained<StoredSource>,
+    /// `(customer, card fingerprint)` → `src_` id.
     sources_by_card: BTreeMap<(String, String), String>,
-    customers: BTreeMap<String, Customer>,
+    customers: Retained<Customer>,
+    /// Lower-cased email → `cus_` id.
     customers_by_email: BTreeMap<String, String>,
 }
 
 impl Vault {
+    /// An empty vault within `limits`.
+    pub(crate) fn new(limits: &Limits) -> Self {
+        Vault {
+            tokens: Retained::new(limits.vault_entries, limits.vault_bytes),
+            sources: Retained::new(limits.vault_entries, limits.vault_bytes),
+            sources_by_card: BTreeMap::new(),
+            customers: Retained::new(limits.vault_entries, limits.vault_bytes),
+            customers_by_email: BTreeMap::new(),
+        }
+    }
+
+    /// Applies new limits, forgetting the oldest records if needed.
+    pub(crate) fn set_limits(&mut self, limits: &Limits) {
+        let _ = self.tokens.set_bounds(limits.vault_entries, limits.vault_bytes);
+        let evicted = self.sources.set_bounds(limits.vault_entries, limits.vault_bytes);
+        self.forget_sources(evicted);
+        let evicted = self.customers.set_bounds(limits.vault_entries, limits.vault_bytes);
+        self.forget_customers(evicted);
+    }
+
     /// The token `id`, if it exists.
     pub(crate) fn token(&self, id: &str) -> Option<&Token> {
         self.tokens.get(id)
@@ -108,9 +153,8 @@ impl Vault {
 
     /// Marks token `id` as used.
     pub(crate) fn use_token(&mut self, id: &str) {
-        if let Some(token) = self.tokens.get_mut(id) {
-            token.used = true;
-        }
+        // A used token weighs what it weighed: nothing to forget.
+        let _ = self.tokens.update(id, |token| token.used = true);
     }
 
     /// The stored source `id`, if it exists.
@@ -123,9 +167,11 @@ impl Vault {
         self.customers.get(id)
     }
 
-    /// The customer `id`, to change.
-    pub(crate) fn customer_mut(&mut self, id: &str) -> Option<&mut Customer> {
-        self.customers.get_mut(id)
+    /// Changes the customer `id`, if it exists.
+    pub(crate) fn update_customer(&mut self, id: &str, change: impl FnOnce(&mut Customer)) {
+        if let Some(((), evicted)) = self.customers.update(id, change) {
+            self.forget_customers(evicted);
+        }
     }
 
     /// The customer with `email` (case-insensitive).
@@ -144,7 +190,8 @@ impl Vault {
         if let Some(email) = &email {
             self.customers_by_email.insert(email.to_ascii_lowercase(), id.clone());
         }
-        self.customers.insert(id.clone(), Customer { id: id.clone(), email, name, default_source: None });
+        let evicted = self.customers.insert(id.clone(), Customer { id: id.clone(), email, name, default_source: None });
+        self.forget_customers(evicted);
         id
     }
 
@@ -155,9 +202,30 @@ impl Vault {
             return id.clone();
         }
         let id = ids.id("src_");
-        self.sources.insert(id.clone(), StoredSource { customer: customer.to_string(), card: card.clone() });
         self.sources_by_card.insert(slot, id.clone());
+        let evicted =
+            self.sources.insert(id.clone(), StoredSource { customer: customer.to_string(), card: card.clone() });
+        self.forget_sources(evicted);
         id
+    }
+
+    fn forget_sources(&mut self, evicted: Vec<(String, StoredSource)>) {
+        for (id, source) in evicted {
+            let slot = (source.customer, source.card.fingerprint);
+            if self.sources_by_card.get(&slot) == Some(&id) {
+                self.sources_by_card.remove(&slot);
+            }
+        }
+    }
+
+    fn forget_customers(&mut self, evicted: Vec<(String, Customer)>) {
+        for (id, customer) in evicted {
+            if let Some(email) = customer.email.map(|e| e.to_ascii_lowercase()) {
+                if self.customers_by_email.get(&email) == Some(&id) {
+                    self.customers_by_email.remove(&email);
+                }
+            }
+        }
     }
 }
 
@@ -166,7 +234,7 @@ impl Vault {
 pub(crate) fn create_token(ledger: &mut Ledger, card: CardInput) -> (String, i64) {
     let id = ledger.ids.id("tok_");
     let expires_on = ledger.clock.now().saturating_add(TOKEN_LIFETIME_SECS);
-    ledger.vault.tokens.insert(id.clone(), Token { card: Card::new(card), expires_on, used: false });
+    let _ = ledger.vault.tokens.insert(id.clone(), Token { card: Card::new(card), expires_on, used: false });
     (id, expires_on)
 }
 
