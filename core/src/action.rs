@@ -108,7 +108,7 @@ pub struct PaymentAction {
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub reference: Option<String>,
     /// Your metadata for the action.
-    #[serde(default, deserialize_with = "crate::lenient::opt")]
+    #[serde(default, deserialize_with = "crate::lenient::opt_map")]
     pub metadata: Option<Map<String, Value>>,
 }
 

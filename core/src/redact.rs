@@ -961,6 +961,10 @@ mod tests {
 
         #[test]
         fn checkout_style_ids_pass_through_unchanged(prefix in "(pay|act|src|cus|sid|idk)_", body in "[a-z2-7]{26}") {
+            // A run of 13+ digits may be a card number, and is masked wherever it appears (real
+            // ids almost never hold one: 2-7 are the only digits of their alphabet).
+            let longest_digit_run = body.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
+            proptest::prop_assume!(longest_digit_run < 13);
             let id = alloc::format!("{prefix}{body}");
             proptest::prop_assert_eq!(redact_text(&id), id);
         }

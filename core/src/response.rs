@@ -4,11 +4,14 @@
 //! (`payment.id`), the raw body for everything else (`payment["source"]["type"]`,
 //! [`pointer`](Response::pointer)), and HTTP metadata ([`Response::http`]).
 
+use alloc::boxed::Box;
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
 use core::ops::{Deref, Index};
 use core::time::Duration;
 
+use once_cell::race::OnceBox;
 use serde_json::Value;
 
 use crate::id::IdempotencyKey;
@@ -33,10 +36,10 @@ pub struct HttpInfo {
 }
 
 impl HttpInfo {
-    /// Reads the metadata from a response's status and headers (and the body's `request_id` when
-    /// the header is missing).
-    pub fn new(status: u16, headers: Headers, elapsed: Option<Duration>, body: Option<&Value>) -> Self {
-        let request_id = request_id(&headers, body);
+    /// Reads the metadata from a response's status and headers; `body_request_id` is the body's
+    /// `request_id`, used when the `Cko-Request-Id` header is missing.
+    pub fn new(status: u16, headers: Headers, elapsed: Option<Duration>, body_request_id: Option<String>) -> Self {
+        let request_id = headers.get("cko-request-id").map(String::from).or(body_request_id);
         let api_version = headers.get("cko-version").map(String::from);
         HttpInfo { status, headers, elapsed, request_id, api_version }
     }
@@ -54,24 +57,49 @@ pub(crate) fn request_id(headers: &Headers, body: Option<&Value>) -> Option<Stri
 
 /// A typed response `T` with its raw body, HTTP metadata and links.
 ///
-/// The body is immutable here; [`into_body`](Self::into_body) hands over an owned, mutable one.
+/// The typed data is decoded straight from the bytes; the JSON view of the body
+/// ([`body`](Self::body), indexing, [`pointer`](Self::pointer)) is built from the kept bytes the
+/// first time it is asked for. The body is immutable here; [`into_body`](Self::into_body) hands
+/// over an owned, mutable one.
 ///
 /// `Debug` shows everything redacted by value ([`redact`](crate::redact)): servers echo card
 /// numbers and keys back in `metadata`, links and headers.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Response<T> {
     data: T,
-    body: Value,
+    /// The body as received.
+    raw: Vec<u8>,
+    /// The JSON view of `raw`, built on first use.
+    body: OnceBox<Value>,
     http: HttpInfo,
     links: Links,
     idempotency_key: Option<IdempotencyKey>,
 }
 
+impl<T: PartialEq> PartialEq for Response<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.data == other.data
+            && self.raw == other.raw
+            && self.http == other.http
+            && self.links == other.links
+            && self.idempotency_key == other.idempotency_key
+    }
+}
+
 impl<T> Response<T> {
-    /// Assembles a response (operations do this; tests and custom operations may too).
+    /// Assembles a response from a JSON body (tests and custom operations may do this).
     pub fn new(data: T, body: Value, http: HttpInfo) -> Self {
         let links = Links::from_body(&body);
-        Response { data, body, http, links, idempotency_key: None }
+        let raw = serde_json::to_vec(&body).unwrap_or_default();
+        let cell = OnceBox::new();
+        let _ = cell.set(Box::new(body));
+        Response { data, raw, body: cell, http, links, idempotency_key: None }
+    }
+
+    /// Assembles a response from the body's bytes, as received, and its links: the JSON view is
+    /// built from `raw` when first asked for.
+    pub(crate) fn from_raw(data: T, raw: Vec<u8>, http: HttpInfo, links: Links) -> Self {
+        Response { data, raw, body: OnceBox::new(), http, links, idempotency_key: None }
     }
 
     /// Records the key the request carried (the call machine does this for every `POST`).
@@ -96,6 +124,7 @@ impl<T> Response<T> {
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
         Response {
             data: f(self.data),
+            raw: self.raw,
             body: self.body,
             http: self.http,
             links: self.links,
@@ -108,19 +137,29 @@ impl<T> Response<T> {
         self.data
     }
 
-    /// The raw JSON body.
+    /// The raw JSON body (built from the received bytes on first use).
     pub fn body(&self) -> &Value {
-        &self.body
+        // The bytes decoded into the typed data already, so they are JSON; `Null` only for a
+        // response assembled by hand from something that is not.
+        self.body.get_or_init(|| Box::new(serde_json::from_slice(&self.raw).unwrap_or(Value::Null)))
+    }
+
+    /// The body's bytes, exactly as received.
+    pub fn raw_body(&self) -> &[u8] {
+        &self.raw
     }
 
     /// The raw body, owned and mutable (add your own attributes).
     pub fn into_body(self) -> Value {
-        self.body
+        match self.body.get() {
+            Some(body) => body.clone(),
+            None => serde_json::from_slice(&self.raw).unwrap_or(Value::Null),
+        }
     }
 
     /// A value inside the body by JSON pointer, e.g. `/source/billing_address/city`.
     pub fn pointer(&self, pointer: &str) -> Option<&Value> {
-        self.body.pointer(pointer)
+        self.body().pointer(pointer)
     }
 
     /// HTTP status, headers, elapsed time, request id and API version.
@@ -188,7 +227,7 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Response")
             .field("data", &Redacted(&self.data))
-            .field("body", &RedactedJson(&self.body))
+            .field("body", &RedactedJson(self.body()))
             .field("http", &self.http)
             .field("links", &self.links)
             .finish()
@@ -206,7 +245,7 @@ impl<T> Index<&str> for Response<T> {
     type Output = Value;
     /// `response["source"]["type"]`; `Null` when absent (never panics).
     fn index(&self, key: &str) -> &Value {
-        &self.body[key]
+        &self.body()[key]
     }
 }
 

@@ -47,6 +47,7 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::error::{ApiError, DecodeError, DecodeErrorKind, Error, InvalidInput};
 use crate::id::IdempotencyKey;
+use crate::link::Links;
 use crate::response::{HttpInfo, Response};
 use crate::transport::{Headers, HttpRequest, HttpResponse, Method};
 
@@ -200,18 +201,29 @@ fn decode_error(response: &HttpResponse, kind: DecodeErrorKind, detail: String) 
     })
 }
 
-/// Parses a success body into `T` plus the raw JSON and metadata.
+/// Parses a success body into `T`, straight from the bytes (no intermediate JSON value), plus its
+/// links and metadata; the bytes are kept for the raw JSON view, built only when asked for.
 pub fn parse_typed<T: DeserializeOwned>(response: HttpResponse) -> Result<Response<T>, Error> {
     if response.body.iter().all(u8::is_ascii_whitespace) {
         return Err(decode_error(&response, DecodeErrorKind::Empty, "expected a JSON body".into()));
     }
     // serde_json bounds nesting at 128 levels, so hostile depth is an error, not a stack overflow.
-    let body: Value = serde_json::from_slice(&response.body)
-        .map_err(|e| decode_error(&response, DecodeErrorKind::NotJson, e.to_string()))?;
-    let data =
-        T::deserialize(&body).map_err(|e| decode_error(&response, DecodeErrorKind::WrongShape, e.to_string()))?;
-    let info = HttpInfo::new(response.status, response.headers, response.elapsed, Some(&body));
-    Ok(Response::new(data, body, info))
+    let not_decoded = |response: &HttpResponse, e: serde_json::Error| {
+        // A shape error can come before the parser reaches broken (or too deeply nested) JSON
+        // further on: tell the two apart with a full parse, on the error path only.
+        if e.classify() != serde_json::error::Category::Data {
+            return decode_error(response, DecodeErrorKind::NotJson, e.to_string());
+        }
+        match serde_json::from_slice::<Value>(&response.body) {
+            Err(syntax) => decode_error(response, DecodeErrorKind::NotJson, syntax.to_string()),
+            Ok(_) => decode_error(response, DecodeErrorKind::WrongShape, e.to_string()),
+        }
+    };
+    let data = serde_json::from_slice::<T>(&response.body).map_err(|e| not_decoded(&response, e))?;
+    // Links and the body's request id, in a second pass that skips everything else.
+    let envelope = Links::envelope(&response.body).map_err(|e| not_decoded(&response, e))?;
+    let info = HttpInfo::new(response.status, response.headers, response.elapsed, envelope.request_id);
+    Ok(Response::from_raw(data, response.body, info, envelope.links))
 }
 
 pub(crate) fn json_body<T: Serialize>(value: &T) -> Result<Option<Vec<u8>>, Error> {
