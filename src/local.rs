@@ -63,11 +63,15 @@ impl Client {
         let server = checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), simulator)
             .await
             .map_err(|e| InvalidInput::BaseUrl(format!("cannot start the local sandbox on loopback: {e}")))?;
-        let client = ClientBuilder::default()
+        // The server is in this process, on loopback: a proxy from the environment could not
+        // reach it.
+        let builder = ClientBuilder::default()
             .secret_key(LOCAL_SANDBOX_KEY)
             .base_url(&server.base_url())
-            .processing_channel(LOCAL_PROCESSING_CHANNEL)
-            .build()?;
+            .processing_channel(LOCAL_PROCESSING_CHANNEL);
+        #[cfg(feature = "hyper")]
+        let builder = builder.no_proxy();
+        let client = builder.build()?;
         Ok(client.with_keep_alive(Arc::new(server)))
     }
 
