@@ -191,7 +191,7 @@ impl ClientBuilder {
         }
     }
 
-    fn fail(mut self, error: impl Into<Error>) -> Self {
+    pub(crate) fn fail(mut self, error: impl Into<Error>) -> Self {
         self.error.get_or_insert(error.into());
         self
     }
@@ -357,15 +357,34 @@ impl ClientBuilder {
     ///
     /// The first mistake made on the builder, missing credentials, or a transport error when the
     /// built-in transport's TLS cannot be set up.
-    pub fn build(self) -> Result<Client, Error> {
-        if let Some(error) = self.error {
+    pub fn build(mut self) -> Result<Client, Error> {
+        let config = self.take_config()?;
+        let transport = match self.transport {
+            Some(transport) => transport,
+            #[cfg(feature = "hyper")]
+            None => default_transport(self.timeout, self.connect_timeout, self.proxy)?,
+            #[cfg(not(feature = "hyper"))]
+            None => default_transport()?,
+        };
+        let mut core =
+            checkout_sdk_core::Client::builder_shared(config, transport).retry_policy(self.retry.unwrap_or_default());
+        if let Some(sleeper) = self.sleeper.or_else(default_sleeper) {
+            core = core.sleeper_shared(sleeper);
+        }
+        Ok(Client::from(core.build()))
+    }
+
+    /// The first mistake made on the builder, or the [`Config`] its credentials, environment,
+    /// processing channel and user agent make (the blocking client's builder shares this).
+    pub(crate) fn take_config(&mut self) -> Result<Config, Error> {
+        if let Some(error) = self.error.take() {
             return Err(error);
         }
-        let credentials = match (self.credentials, self.scopes) {
+        let credentials = match (self.credentials.take(), self.scopes.take()) {
             (Some(Credentials::OAuth(oauth)), Some(scopes)) => Some(Credentials::OAuth(oauth.scopes(scopes))),
             (credentials, _) => credentials,
         };
-        let mut config = match (self.config, credentials, self.environment) {
+        let mut config = match (self.config.take(), credentials, self.environment.take()) {
             (Some(config), None, None) => config,
             (Some(_), _, _) => {
                 return Err(InvalidInput::Request(
@@ -380,25 +399,19 @@ impl ClientBuilder {
                 Config::with_credentials(credentials, environment.unwrap_or(Environment::Sandbox))
             }
         };
-        if let Some(channel) = self.processing_channel {
+        if let Some(channel) = self.processing_channel.take() {
             config = config.with_processing_channel(channel);
         }
         if let Some(suffix) = &self.user_agent_suffix {
             config = config.with_user_agent_suffix(suffix);
         }
-        let transport = match self.transport {
-            Some(transport) => transport,
-            #[cfg(feature = "hyper")]
-            None => default_transport(self.timeout, self.connect_timeout, self.proxy)?,
-            #[cfg(not(feature = "hyper"))]
-            None => default_transport()?,
-        };
-        let mut core =
-            checkout_sdk_core::Client::builder_shared(config, transport).retry_policy(self.retry.unwrap_or_default());
-        if let Some(sleeper) = self.sleeper.or_else(default_sleeper) {
-            core = core.sleeper_shared(sleeper);
-        }
-        Ok(Client::from(core.build()))
+        Ok(config)
+    }
+
+    /// The retry policy, timeout and connect timeout set so far (for the blocking client).
+    #[cfg(feature = "blocking")]
+    pub(crate) fn limits(&self) -> (Option<RetryPolicy>, Option<Duration>, Option<Duration>) {
+        (self.retry.clone(), self.timeout, self.connect_timeout)
     }
 }
 

@@ -61,6 +61,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 pub mod env;
 #[cfg(feature = "sandbox")]
@@ -71,10 +73,14 @@ pub use checkout_sdk_core as core;
 pub use checkout_sdk_fake as fake;
 #[cfg(feature = "hyper")]
 pub use checkout_sdk_hyper as hyper;
+#[cfg(feature = "reqwest")]
+pub use checkout_sdk_reqwest as reqwest;
 #[cfg(feature = "sandbox")]
 pub use checkout_sdk_sandbox as sandbox;
 #[cfg(feature = "simulator")]
 pub use checkout_sdk_simulator as simulator;
+#[cfg(feature = "blocking")]
+pub use checkout_sdk_ureq as ureq;
 
 pub use checkout_sdk_core::{Config, Environment, Error, ErrorKind, InvalidInput, SecretKey};
 pub use client::{Client, ClientBuilder};

@@ -76,6 +76,9 @@ use checkout_sdk_core::config::is_loopback_authority;
 use checkout_sdk_core::transport::{Headers, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 use ureq::Agent;
 
+/// The ureq crate this transport is built on (for [`ureq::Proxy`], [`ureq::Agent`]).
+pub use ureq;
+
 /// Default limit on a whole attempt: connecting, sending and reading the entire body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default limit on connecting (DNS, TCP, proxy and TLS).
