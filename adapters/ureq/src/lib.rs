@@ -2,7 +2,7 @@
 //! async runtime.
 //!
 //! [`UreqTransport`] implements the core's
-//! [`BlockingTransport`](checkout_sdk_core::blocking::BlockingTransport), so the core's blocking
+//! [`BlockingTransport`], so the core's blocking
 //! client ([`checkout_sdk_core::blocking::Client`], or `checkout_sdk::blocking::Client` with the
 //! facade's `blocking` feature) runs every call over it with the same retries, idempotency keys
 //! and errors as the async client.
