@@ -151,6 +151,8 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    #[cfg(feature = "hyper")]
+    proxy: ProxyChoice,
     transport: Option<Arc<dyn HttpTransport>>,
     sleeper: Option<Arc<dyn Sleeper>>,
     error: Option<Error>,
@@ -164,6 +166,7 @@ impl fmt::Debug for ClientBuilder {
             .field("processing_channel", &self.processing_channel)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
+            .field("proxy", &self.proxy_debug())
             .field("transport", &self.transport.is_some())
             .field("error", &self.error)
             .finish_non_exhaustive()
@@ -188,7 +191,7 @@ impl ClientBuilder {
         }
     }
 
-    fn fail(mut self, error: impl Into<Error>) -> Self {
+    pub(crate) fn fail(mut self, error: impl Into<Error>) -> Self {
         self.error.get_or_insert(error.into());
         self
     }
@@ -292,6 +295,49 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through this HTTP proxy (`http://host:port`, optionally with
+    /// `user:password@`, never printed) instead of the proxies named by the environment
+    /// (`HTTPS_PROXY`, `NO_PROXY`, ..., honoured by default; see
+    /// [`hyper::proxy`](checkout_sdk_hyper::proxy)). `https://` requests go through a `CONNECT`
+    /// tunnel. For the built-in transport only.
+    ///
+    /// ```
+    /// let client = checkout_sdk::Client::builder()
+    ///     .secret_key("sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e")
+    ///     .proxy("http://shop:s3cret@proxy.corp:3128")
+    ///     .build()?;
+    /// assert!(!format!("{client:?}").contains("s3cret"));
+    /// # Ok::<(), checkout_sdk::Error>(())
+    /// ```
+    #[cfg(feature = "hyper")]
+    pub fn proxy(mut self, url: &str) -> Self {
+        match checkout_sdk_hyper::proxy::Proxy::new(url) {
+            Ok(proxy) => {
+                self.proxy = ProxyChoice::Explicit(proxy);
+                self
+            }
+            Err(e) => self.fail(InvalidInput::BaseUrl(format!("invalid proxy: {e}"))),
+        }
+    }
+
+    /// Sends every request directly: no proxy, whatever the environment says. For the built-in
+    /// transport only.
+    #[cfg(feature = "hyper")]
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxyChoice::Off;
+        self
+    }
+
+    #[cfg(feature = "hyper")]
+    fn proxy_debug(&self) -> &dyn fmt::Debug {
+        &self.proxy
+    }
+
+    #[cfg(not(feature = "hyper"))]
+    fn proxy_debug(&self) -> &dyn fmt::Debug {
+        &"none"
+    }
+
     /// Sends requests through `transport` instead of the built-in one.
     pub fn transport(mut self, transport: impl HttpTransport + 'static) -> Self {
         self.transport = Some(Arc::new(transport));
@@ -311,15 +357,34 @@ impl ClientBuilder {
     ///
     /// The first mistake made on the builder, missing credentials, or a transport error when the
     /// built-in transport's TLS cannot be set up.
-    pub fn build(self) -> Result<Client, Error> {
-        if let Some(error) = self.error {
+    pub fn build(mut self) -> Result<Client, Error> {
+        let config = self.take_config()?;
+        let transport = match self.transport {
+            Some(transport) => transport,
+            #[cfg(feature = "hyper")]
+            None => default_transport(self.timeout, self.connect_timeout, self.proxy)?,
+            #[cfg(not(feature = "hyper"))]
+            None => default_transport()?,
+        };
+        let mut core =
+            checkout_sdk_core::Client::builder_shared(config, transport).retry_policy(self.retry.unwrap_or_default());
+        if let Some(sleeper) = self.sleeper.or_else(default_sleeper) {
+            core = core.sleeper_shared(sleeper);
+        }
+        Ok(Client::from(core.build()))
+    }
+
+    /// The first mistake made on the builder, or the [`Config`] its credentials, environment,
+    /// processing channel and user agent make (the blocking client's builder shares this).
+    pub(crate) fn take_config(&mut self) -> Result<Config, Error> {
+        if let Some(error) = self.error.take() {
             return Err(error);
         }
-        let credentials = match (self.credentials, self.scopes) {
+        let credentials = match (self.credentials.take(), self.scopes.take()) {
             (Some(Credentials::OAuth(oauth)), Some(scopes)) => Some(Credentials::OAuth(oauth.scopes(scopes))),
             (credentials, _) => credentials,
         };
-        let mut config = match (self.config, credentials, self.environment) {
+        let mut config = match (self.config.take(), credentials, self.environment.take()) {
             (Some(config), None, None) => config,
             (Some(_), _, _) => {
                 return Err(InvalidInput::Request(
@@ -334,31 +399,47 @@ impl ClientBuilder {
                 Config::with_credentials(credentials, environment.unwrap_or(Environment::Sandbox))
             }
         };
-        if let Some(channel) = self.processing_channel {
+        if let Some(channel) = self.processing_channel.take() {
             config = config.with_processing_channel(channel);
         }
         if let Some(suffix) = &self.user_agent_suffix {
             config = config.with_user_agent_suffix(suffix);
         }
-        let transport = match self.transport {
-            Some(transport) => transport,
-            None => default_transport(self.timeout, self.connect_timeout)?,
-        };
-        let mut core =
-            checkout_sdk_core::Client::builder_shared(config, transport).retry_policy(self.retry.unwrap_or_default());
-        if let Some(sleeper) = self.sleeper.or_else(default_sleeper) {
-            core = core.sleeper_shared(sleeper);
-        }
-        Ok(Client::from(core.build()))
+        Ok(config)
     }
+
+    /// The retry policy, timeout and connect timeout set so far (for the blocking client).
+    #[cfg(feature = "blocking")]
+    pub(crate) fn limits(&self) -> (Option<RetryPolicy>, Option<Duration>, Option<Duration>) {
+        (self.retry.clone(), self.timeout, self.connect_timeout)
+    }
+}
+
+/// Which proxy the built-in transport uses.
+#[cfg(feature = "hyper")]
+#[derive(Debug, Clone, Default)]
+enum ProxyChoice {
+    /// The environment's (`HTTPS_PROXY`, `NO_PROXY`, ...).
+    #[default]
+    FromEnvironment,
+    /// This one, for every request.
+    Explicit(checkout_sdk_hyper::proxy::Proxy),
+    /// None.
+    Off,
 }
 
 #[cfg(feature = "hyper")]
 fn default_transport(
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    proxy: ProxyChoice,
 ) -> Result<Arc<dyn HttpTransport>, Error> {
     let mut builder = checkout_sdk_hyper::HyperTransport::builder();
+    builder = match proxy {
+        ProxyChoice::FromEnvironment => builder,
+        ProxyChoice::Explicit(proxy) => builder.proxy(proxy),
+        ProxyChoice::Off => builder.no_proxy(),
+    };
     if let Some(timeout) = timeout {
         builder = builder.timeout(timeout);
     }
@@ -372,7 +453,7 @@ fn default_transport(
 }
 
 #[cfg(not(feature = "hyper"))]
-fn default_transport(_: Option<Duration>, _: Option<Duration>) -> Result<Arc<dyn HttpTransport>, Error> {
+fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
     Err(InvalidInput::Request(
         "no transport: enable the `hyper` feature or set one with ClientBuilder::transport".into(),
     )

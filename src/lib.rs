@@ -36,10 +36,18 @@
 //!
 //! | you want | use |
 //! |---|---|
-//! | a production-ready async client (tokio) | the `hyper` feature (default): [`Client::sandbox`], [`Client::production`], [`Client::from_env`], or [`hyper::HyperTransport`] for timeouts and caps |
+//! | a production-ready async client (tokio) | the `hyper` and `rustls` features (default): [`Client::sandbox`], [`Client::production`], [`Client::from_env`] or [`Client::builder`]; rustls TLS, proxies from `HTTPS_PROXY`/`NO_PROXY` ([`ClientBuilder::proxy`], [`ClientBuilder::no_proxy`]) |
+//! | the platform's TLS (OpenSSL, Secure Transport, SChannel) | the `native-tls` feature (needs `libssl-dev` on Linux to build) |
+//! | the `reqwest::Client` your service already has | the `reqwest` feature: `ClientBuilder::transport(reqwest::ReqwestTransport::new(client))` |
+//! | no async at all | the `blocking` feature: `blocking::Client` over ureq, with the same builder, retries and keys |
 //! | unit tests without a network | the `fake` feature: `fake::recording::FakeTransport` (scripted replies, request assertions, cassettes) |
 //! | realistic end-to-end tests offline | the `simulator` feature's `simulator::Simulator` in memory, or the `sandbox` feature's HTTP server |
-//! | another HTTP stack, or no async at all | implement the one-method `HttpTransport` trait, or drive the sans-IO [`core::operation`]s yourself |
+//! | another HTTP stack | implement the one-method `HttpTransport` (or the core's `BlockingTransport`), check it with `fake::conformance`, or drive the sans-IO [`core::operation`]s yourself |
+//!
+//! Every transport above makes the same promises, checked by one conformance suite: the smaller
+//! of its timeout and the core's per-attempt budget applies, bodies are capped as they stream,
+//! plain `http://` goes to loopback only, errors say whether the request may have been sent, and
+//! no error shows a secret.
 //!
 //! ## Reliability
 //!
@@ -52,7 +60,11 @@
 //!
 //! ## Features
 //!
-//! - `hyper` (default): the hyper 1 + hyper-tls transport and tokio sleeper.
+//! - `hyper` (default): the hyper 1 transport (proxies from the environment) and tokio sleeper.
+//! - `rustls` (default): TLS for it with rustls (ring, Mozilla's roots): no system OpenSSL.
+//! - `native-tls`: TLS for it with the platform's library instead (OpenSSL on Linux).
+//! - `reqwest`: `reqwest::ReqwestTransport`, over your own `reqwest::Client`.
+//! - `blocking`: `blocking::Client`, over ureq, for programs without async.
 //! - `fake`: the recording fake, cassettes and test helpers (and the simulator).
 //! - `simulator`: the in-memory simulator of the Checkout.com sandbox.
 //! - `sandbox`: the simulator served over HTTP (`checkout-sandbox`).
@@ -62,6 +74,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 pub mod env;
 #[cfg(feature = "sandbox")]
@@ -72,10 +86,14 @@ pub use checkout_sdk_core as core;
 pub use checkout_sdk_fake as fake;
 #[cfg(feature = "hyper")]
 pub use checkout_sdk_hyper as hyper;
+#[cfg(feature = "reqwest")]
+pub use checkout_sdk_reqwest as reqwest;
 #[cfg(feature = "sandbox")]
 pub use checkout_sdk_sandbox as sandbox;
 #[cfg(feature = "simulator")]
 pub use checkout_sdk_simulator as simulator;
+#[cfg(feature = "blocking")]
+pub use checkout_sdk_ureq as ureq;
 
 pub use checkout_sdk_core::{Config, Environment, Error, ErrorKind, InvalidInput, SecretKey};
 pub use client::{Client, ClientBuilder};

@@ -63,11 +63,15 @@ impl Client {
         let server = checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), simulator)
             .await
             .map_err(|e| InvalidInput::BaseUrl(format!("cannot start the local sandbox on loopback: {e}")))?;
-        let client = ClientBuilder::default()
+        // The server is in this process, on loopback: a proxy from the environment could not
+        // reach it.
+        let builder = ClientBuilder::default()
             .secret_key(LOCAL_SANDBOX_KEY)
             .base_url(&server.base_url())
-            .processing_channel(LOCAL_PROCESSING_CHANNEL)
-            .build()?;
+            .processing_channel(LOCAL_PROCESSING_CHANNEL);
+        #[cfg(feature = "hyper")]
+        let builder = builder.no_proxy();
+        let client = builder.build()?;
         Ok(client.with_keep_alive(Arc::new(server)))
     }
 
@@ -75,5 +79,81 @@ impl Client {
     /// tokens, complete 3-D Secure and APM redirects, inject faults, inspect payments.
     pub fn local_sandbox(&self) -> Option<&Simulator> {
         self.keep_alive()?.downcast_ref::<SandboxServer>().map(SandboxServer::simulator)
+    }
+}
+
+/// The embedded local sandbox of a blocking client: a one-worker tokio runtime serving the
+/// simulator, stopped when the last clone of the client is dropped.
+#[cfg(feature = "blocking")]
+struct LocalSandboxThread {
+    server: Option<SandboxServer>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+#[cfg(feature = "blocking")]
+impl Drop for LocalSandboxThread {
+    fn drop(&mut self) {
+        drop(self.server.take());
+        // Never blocks, and is allowed even when the client is dropped inside another runtime.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// A blocking client from the environment variables when credentials are set (see
+    /// [`env`](crate::env)); otherwise one of a Checkout.com sandbox simulated in-process (on a
+    /// small tokio runtime thread of its own), served over real HTTP on a free loopback port,
+    /// which lives as long as the client and its clones. With no credentials but `CKO_BASE_URL`
+    /// set, the client talks to that server with the local sandbox's key.
+    ///
+    /// ```
+    /// # std::env::remove_var("CKO_SECRET_KEY");
+    /// let client = checkout_sdk::blocking::Client::from_env_or_local_sandbox()?;
+    /// if let Some(sandbox) = client.local_sandbox() {
+    ///     println!("offline, against {}", client.config().environment().base_url());
+    ///     assert_eq!(sandbox.payment_count(), 0);
+    /// }
+    /// # Ok::<(), checkout_sdk::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`from_env`](crate::blocking::Client::from_env) when credentials are set; when the
+    /// local sandbox cannot start, [`InvalidInput::BaseUrl`].
+    pub fn from_env_or_local_sandbox() -> Result<crate::blocking::Client, Error> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        if env::has_credentials(&var) {
+            return Self::from_env();
+        }
+        let builder = crate::blocking::Client::builder()
+            .secret_key(LOCAL_SANDBOX_KEY)
+            .processing_channel(LOCAL_PROCESSING_CHANNEL);
+        if let Some(base) = var(env::BASE_URL) {
+            return builder.base_url(base.trim()).build();
+        }
+        let cannot_start = |e: std::io::Error| InvalidInput::BaseUrl(format!("cannot start the local sandbox: {e}"));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("checkout-local-sandbox")
+            .enable_all()
+            .build()
+            .map_err(cannot_start)?;
+        let server = runtime
+            .block_on(checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), Simulator::new()))
+            .map_err(cannot_start)?;
+        // The server is in this process, on loopback: a proxy from the environment could not
+        // reach it.
+        let client = builder.base_url(&server.base_url()).no_proxy().build()?;
+        let sandbox = LocalSandboxThread { server: Some(server), runtime: Some(runtime) };
+        Ok(client.with_keep_alive(Arc::new(sandbox)))
+    }
+
+    /// The simulator behind the local sandbox, when this client runs against one.
+    pub fn local_sandbox(&self) -> Option<&Simulator> {
+        let sandbox = self.keep_alive()?.downcast_ref::<LocalSandboxThread>()?;
+        sandbox.server.as_ref().map(SandboxServer::simulator)
     }
 }

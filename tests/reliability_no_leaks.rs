@@ -572,6 +572,10 @@ fn tracing_output_of_client_calls_has_no_secrets() {
         .with_writer(move || writer.clone())
         .finish();
     let mut ev = Evidence::default();
+    // With a single registered dispatcher, tracing computes the interest of a callsite first hit
+    // on another test's thread from that thread's (absent) subscriber, and caches "never": a
+    // second, silent dispatcher makes it ask every registered one, this test's included.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     tracing::subscriber::with_default(subscriber, || {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         runtime.block_on(async {

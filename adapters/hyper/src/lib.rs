@@ -5,8 +5,9 @@
 //! over the network:
 //!
 //! - [`HyperTransport`] implements [`HttpTransport`](checkout_sdk_core::transport::HttpTransport) with
-//!   hyper-util's pooled client (keep-alive connections are reused) and hyper-tls (the platform's
-//!   TLS: OpenSSL on Linux, Secure Transport on macOS, SChannel on Windows; TLS 1.2 or newer).
+//!   hyper-util's pooled client (keep-alive connections are reused) over the [`DefaultConnector`]:
+//!   TCP directly or through an HTTP proxy (from `HTTPS_PROXY`, `NO_PROXY`, ... by default; see
+//!   [`proxy`]), then TLS 1.2 or newer with rustls (the default) or the platform's library.
 //! - [`TokioSleeper`] implements [`Sleeper`](checkout_sdk_core::transport::Sleeper), the wait between
 //!   retries, with `tokio::time::sleep`.
 //!
@@ -16,8 +17,9 @@
 //!   whether to try again (with an idempotency key), using the [`TransportErrorKind`] this crate
 //!   reports. The only thing hyper-util resends on its own is a request that was never written,
 //!   because a pooled connection turned out to be closed.
-//! - **Not a general HTTP client.** No redirects, no proxies, no cookies, no compression, HTTP/1.1
-//!   only. For a proxy or custom TLS, bring your own connector with
+//! - **Not a general HTTP client.** No redirects, no cookies, no compression, HTTP/1.1 only, and
+//!   only `http://` proxies (no SOCKS, no TLS to the proxy). For custom TLS (a corporate root
+//!   certificate, client certificates), bring your own connector with
 //!   [`HyperTransport::with_connector`] or a whole client with [`HyperTransport::from_client`].
 //! - **Not for plain HTTP on the network.** `http://` URLs are refused (as
 //!   [`TransportErrorKind::NotSent`], before any I/O) unless the host is loopback (`localhost`,
@@ -79,11 +81,33 @@
 //!
 //! Make one transport and clone it: clones share the connection pool.
 //!
+//! # TLS
+//!
+//! | feature | TLS library | root certificates | needs at build time |
+//! |---|---|---|---|
+//! | `rustls` (default) | rustls, ring provider | Mozilla's, compiled in (webpki-roots) | a C compiler (for ring) |
+//! | `native-tls` | OpenSSL / Secure Transport / SChannel | the system's | OpenSSL headers on Linux (`libssl-dev`) |
+//!
+//! Compiled-in roots make the default build behave the same on every machine, including minimal
+//! containers without a CA bundle; Checkout.com's API hosts use public CAs. Both backends refuse
+//! anything older than TLS 1.2. With both features on, `native-tls` is used unless
+//! [`HyperTransportBuilder::tls_backend`] says otherwise.
+//!
+//! # Proxies
+//!
+//! Like reqwest and curl, the transport honours `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and
+//! `NO_PROXY` (and their lower-case forms) by default, read once when it is built;
+//! [`HyperTransportBuilder::proxy`] sets one explicitly (with optional basic auth, never
+//! printed), and [`HyperTransportBuilder::no_proxy`] turns proxies off. `https://` requests go
+//! through a `CONNECT` tunnel (the proxy sees the host and port, never the request); plain
+//! `http://` requests (loopback only) are sent to the proxy in absolute form. A proxy that
+//! refuses the tunnel is [`TransportErrorKind::NotSent`]. The rules are in [`proxy`].
+//!
 //! # Errors
 //!
 //! | What happened | [`TransportErrorKind`] |
 //! |---|---|
-//! | Invalid URL or header, plain `http://` to a non-loopback host, DNS, connect or TLS failure | `NotSent` |
+//! | Invalid URL or header, plain `http://` to a non-loopback host, DNS, connect, proxy tunnel or TLS failure | `NotSent` |
 //! | No complete response within the timeout | `TimedOut` |
 //! | Connection reset or closed after the request may have been written, or mid-body | `Interrupted` |
 //! | Body larger than `max_body_bytes` (by `Content-Length` or as it streams) | `BodyTooLarge` |
@@ -96,11 +120,14 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
+mod connector;
+pub mod proxy;
 mod sleeper;
 mod transport;
 
+pub use connector::{DefaultConnector, DefaultStream, TlsBackend};
 pub use sleeper::TokioSleeper;
 pub use transport::{
-    BuildError, DefaultConnector, HyperTransport, HyperTransportBuilder, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TIMEOUT,
+    BuildError, HyperTransport, HyperTransportBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TIMEOUT,
 };

@@ -1,21 +1,24 @@
 //! [`HyperTransport`]: the core's [`HttpTransport`] over hyper 1, hyper-util's pooled client and
-//! hyper-tls.
+//! the [`DefaultConnector`] (proxies, then rustls or native-tls).
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use bytes::Bytes;
 use checkout_sdk_core::config::is_loopback_authority;
 use checkout_sdk_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind};
-use http::header::CONTENT_LENGTH;
+use http::header::{CONTENT_LENGTH, PROXY_AUTHORIZATION};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
-use hyper_tls::HttpsConnector;
 use hyper_util::client::legacy::connect::{Connect, HttpConnector};
 use hyper_util::client::legacy::{Builder as ClientBuilder, Client, Error as ClientError};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
+
+use crate::connector::{DefaultConnector, ProxyConnector, TlsBackend};
+use crate::proxy::{Proxy, ProxySettings};
 
 /// Default limit on a whole exchange: connecting, sending, and reading the entire response body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -28,10 +31,6 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// Shorter than the 60 s idle timeout common on load balancers, so the pool rarely hands out a
 /// connection the far end is about to close.
 pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The connector [`HyperTransport::new`] uses: hyper-util's `HttpConnector` wrapped in hyper-tls
-/// (native TLS, TLS 1.2 or newer), which speaks both `https://` and plain `http://`.
-pub type DefaultConnector = HttpsConnector<HttpConnector>;
 
 /// An [`HttpTransport`] over hyper 1 with a pooled, keep-alive connection per host.
 ///
@@ -61,11 +60,19 @@ pub struct HyperTransport<C = DefaultConnector> {
     client: Client<C, Full<Bytes>>,
     timeout: Duration,
     max_body_bytes: usize,
+    /// The proxies of the [`DefaultConnector`]: `http://` requests through a proxy carry its
+    /// `Proxy-Authorization`. `None` for a custom connector.
+    proxies: Option<Arc<ProxySettings>>,
 }
 
 impl<C: Clone> Clone for HyperTransport<C> {
     fn clone(&self) -> Self {
-        HyperTransport { client: self.client.clone(), timeout: self.timeout, max_body_bytes: self.max_body_bytes }
+        HyperTransport {
+            client: self.client.clone(),
+            timeout: self.timeout,
+            max_body_bytes: self.max_body_bytes,
+            proxies: self.proxies.clone(),
+        }
     }
 }
 
@@ -74,6 +81,7 @@ impl<C> fmt::Debug for HyperTransport<C> {
         f.debug_struct("HyperTransport")
             .field("timeout", &self.timeout)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("proxies", &self.proxies)
             .finish_non_exhaustive()
     }
 }
@@ -82,11 +90,14 @@ impl HyperTransport {
     /// A transport with the default settings ([`DEFAULT_TIMEOUT`], [`DEFAULT_CONNECT_TIMEOUT`],
     /// [`DEFAULT_MAX_BODY_BYTES`], [`DEFAULT_POOL_IDLE_TIMEOUT`]).
     ///
+    /// Proxies come from the environment (`HTTPS_PROXY`, `NO_PROXY`, ...: see
+    /// [`proxy`](crate::proxy)).
+    ///
     /// # Panics
     ///
-    /// If the system TLS library cannot be initialised (a broken OpenSSL installation, say); never
-    /// because of anything on the network. Use [`HyperTransportBuilder::try_build`] to get an
-    /// error instead.
+    /// If a proxy variable holds an unusable URL, or the TLS library cannot be initialised (a
+    /// broken OpenSSL installation, with `native-tls`); never because of anything on the network.
+    /// Use [`HyperTransportBuilder::try_build`] to get an error instead.
     pub fn new() -> Self {
         Self::builder().build()
     }
@@ -114,7 +125,7 @@ impl<C> HyperTransport<C> {
     /// (`pool_timer(TokioTimer::new())`) if it has a pool idle timeout, or idle connections are
     /// never expired.
     pub fn from_client(client: Client<C, Full<Bytes>>) -> Self {
-        HyperTransport { client, timeout: DEFAULT_TIMEOUT, max_body_bytes: DEFAULT_MAX_BODY_BYTES }
+        HyperTransport { client, timeout: DEFAULT_TIMEOUT, max_body_bytes: DEFAULT_MAX_BODY_BYTES, proxies: None }
     }
 
     /// A transport with the default settings over a custom connector (a proxy, a different TLS
@@ -151,6 +162,11 @@ impl<C> HyperTransport<C> {
         self.max_body_bytes
     }
 
+    /// The proxy settings in force, for a transport over the [`DefaultConnector`].
+    pub fn proxies(&self) -> Option<&ProxySettings> {
+        self.proxies.as_deref()
+    }
+
     /// The underlying hyper-util client.
     pub fn client(&self) -> &Client<C, Full<Bytes>> {
         &self.client
@@ -182,10 +198,18 @@ where
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let started = Instant::now();
         let budget = request.timeout.map_or(self.timeout, |t| t.min(self.timeout));
-        let outgoing = match to_hyper_request(request) {
+        let mut outgoing = match to_hyper_request(request) {
             Ok(outgoing) => outgoing,
             Err(error) => return Err(error.with_elapsed(started.elapsed())),
         };
+        // A plain-http request to a proxy is read by the proxy itself: it carries the proxy's
+        // credentials (an https request's go in the CONNECT, which the connector sends).
+        if outgoing.uri().scheme_str() == Some("http") {
+            let proxy = self.proxies.as_deref().and_then(|p| p.proxy_for(outgoing.uri()));
+            if let Some(authorization) = proxy.and_then(Proxy::authorization) {
+                outgoing.headers_mut().insert(PROXY_AUTHORIZATION, authorization.clone());
+            }
+        }
         if budget.is_zero() {
             return Err(TransportError::not_sent("no time left to send the request (its timeout is zero)")
                 .with_elapsed(started.elapsed()));
@@ -231,6 +255,9 @@ pub struct HyperTransportBuilder {
     max_body_bytes: usize,
     pool_idle_timeout: Option<Duration>,
     pool_max_idle_per_host: usize,
+    /// `None`: read from the environment when the transport is built.
+    proxies: Option<ProxySettings>,
+    tls: Option<TlsBackend>,
 }
 
 impl Default for HyperTransportBuilder {
@@ -241,6 +268,8 @@ impl Default for HyperTransportBuilder {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
             pool_max_idle_per_host: usize::MAX,
+            proxies: None,
+            tls: TlsBackend::preferred(),
         }
     }
 }
@@ -287,12 +316,50 @@ impl HyperTransportBuilder {
         self
     }
 
+    /// Sends every request (`http://` and `https://`) through `proxy`, whatever the environment
+    /// says. `https://` requests go through a `CONNECT` tunnel, so the proxy sees only the host.
+    ///
+    /// ```
+    /// use checkout_sdk_hyper::{proxy::Proxy, HyperTransport};
+    ///
+    /// let proxy = Proxy::new("http://proxy.corp:3128")?.basic_auth("shop", "s3cret");
+    /// let transport = HyperTransport::builder().proxy(proxy).try_build()?;
+    /// assert!(!format!("{transport:?}").contains("s3cret"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn proxy(self, proxy: Proxy) -> Self {
+        self.proxy_settings(ProxySettings::all(proxy))
+    }
+
+    /// Sends every request directly: no proxy, and the proxy variables of the environment are
+    /// not read.
+    #[must_use]
+    pub fn no_proxy(self) -> Self {
+        self.proxy_settings(ProxySettings::none())
+    }
+
+    /// Uses these proxy settings instead of the environment's (by default
+    /// [`ProxySettings::from_env`] is read when the transport is built).
+    #[must_use]
+    pub fn proxy_settings(mut self, settings: ProxySettings) -> Self {
+        self.proxies = Some(settings);
+        self
+    }
+
+    /// The TLS library to use (default [`TlsBackend::preferred`]).
+    #[must_use]
+    pub fn tls_backend(mut self, backend: TlsBackend) -> Self {
+        self.tls = Some(backend);
+        self
+    }
+
     /// Builds the transport over the [`DefaultConnector`].
     ///
     /// # Panics
     ///
-    /// If the system TLS library cannot be initialised; [`try_build`](Self::try_build) returns
-    /// that as an error instead.
+    /// If a proxy variable of the environment holds an unusable URL, or the TLS library cannot
+    /// be initialised; [`try_build`](Self::try_build) returns those as errors instead.
     pub fn build(self) -> HyperTransport {
         match self.try_build() {
             Ok(transport) => transport,
@@ -300,17 +367,26 @@ impl HyperTransportBuilder {
         }
     }
 
-    /// Builds the transport over the [`DefaultConnector`], or says why TLS is unavailable.
-    pub fn try_build(self) -> Result<HyperTransport, BuildError> {
+    /// Builds the transport over the [`DefaultConnector`].
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError`] when a proxy variable of the environment holds an unusable URL (the error
+    /// names the variable, never its value), or the TLS library cannot be initialised.
+    pub fn try_build(mut self) -> Result<HyperTransport, BuildError> {
+        let proxies = match self.proxies.take() {
+            Some(settings) => settings,
+            None => ProxySettings::from_env().map_err(|error| BuildError(error.to_string()))?,
+        };
+        let proxies = Arc::new(proxies);
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(Some(self.connect_timeout));
-        let tls = native_tls::TlsConnector::builder()
-            .min_protocol_version(Some(native_tls::Protocol::Tlsv12))
-            .build()
-            .map_err(|error| BuildError(format!("could not initialise TLS: {error}")))?;
-        Ok(self.build_with_connector(HttpsConnector::from((http, tls.into()))))
+        let connector = DefaultConnector::new(ProxyConnector::new(http, proxies.clone()), self.tls)?;
+        let mut transport = self.build_with_connector(connector);
+        transport.proxies = Some(proxies);
+        Ok(transport)
     }
 
     /// Builds the transport over a custom connector, with these timeout, body-cap and pool
@@ -320,7 +396,7 @@ impl HyperTransportBuilder {
         C: Connect + Clone,
     {
         let client = self.client_builder().build(connector);
-        HyperTransport { client, timeout: self.timeout, max_body_bytes: self.max_body_bytes }
+        HyperTransport { client, timeout: self.timeout, max_body_bytes: self.max_body_bytes, proxies: None }
     }
 
     fn client_builder(&self) -> ClientBuilder {
@@ -333,9 +409,17 @@ impl HyperTransportBuilder {
     }
 }
 
-/// Why a [`HyperTransport`] could not be built (the system TLS library failed to initialise).
+/// Why a [`HyperTransport`] could not be built: an unusable proxy variable, or a TLS library
+/// that failed to initialise.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildError(String);
+
+impl BuildError {
+    #[cfg_attr(not(any(feature = "rustls", feature = "native-tls")), allow(dead_code))]
+    pub(crate) fn new(message: String) -> BuildError {
+        BuildError(message)
+    }
+}
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -409,8 +493,8 @@ fn request_failed(error: ClientError) -> TransportError {
     }
 }
 
-/// An error and its causes, `outer: inner: ...`. hyper's, hyper-util's, native-tls's and the
-/// OS's messages carry no header values or bodies.
+/// An error and its causes, `outer: inner: ...`. hyper's, hyper-util's, the TLS libraries', the
+/// proxy connector's and the OS's messages carry no header values or bodies.
 fn describe(error: &(dyn StdError + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
