@@ -77,6 +77,25 @@ impl From<ConversionError> for TransportError {
     }
 }
 
+/// Where a transport may send a request: `https://` anywhere, plain `http://` to loopback only
+/// (the local sandbox), never a URL with user info. Every transport checks this before any I/O,
+/// and a refusal is `NotSent`.
+pub fn check_destination(uri: &http::Uri) -> Result<(), TransportError> {
+    let authority = uri.authority().ok_or_else(|| TransportError::not_sent("the request URL has no host"))?;
+    if authority.as_str().contains('@') {
+        return Err(TransportError::not_sent("request URLs with user info (user@host) are not supported"));
+    }
+    match uri.scheme_str() {
+        Some("https") => Ok(()),
+        Some("http") if crate::config::is_loopback_authority(authority.host()) => Ok(()),
+        Some("http") => Err(TransportError::not_sent(alloc::format!(
+            "plain http is only allowed to loopback hosts (localhost, 127.0.0.0/8, [::1]), not {:?}; use https",
+            authority.host()
+        ))),
+        _ => Err(TransportError::not_sent("unsupported URL scheme; use https")),
+    }
+}
+
 impl From<Method> for http::Method {
     fn from(method: Method) -> Self {
         match method {

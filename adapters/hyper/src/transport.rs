@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use checkout_sdk_core::config::is_loopback_authority;
+use checkout_sdk_core::http_compat::check_destination;
 use checkout_sdk_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind};
 use http::header::{CONTENT_LENGTH, PROXY_AUTHORIZATION};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
@@ -444,23 +444,6 @@ fn to_hyper_request(request: HttpRequest) -> Result<http::Request<Full<Bytes>>, 
     let outgoing = http::Request::<Vec<u8>>::try_from(request)?;
     check_destination(outgoing.uri())?;
     Ok(outgoing.map(|body| Full::new(Bytes::from(body))))
-}
-
-/// `https://` anywhere, plain `http://` to loopback only, never user info.
-fn check_destination(uri: &http::Uri) -> Result<(), TransportError> {
-    let authority = uri.authority().ok_or_else(|| TransportError::not_sent("the request URL has no host"))?;
-    if authority.as_str().contains('@') {
-        return Err(TransportError::not_sent("request URLs with user info (user@host) are not supported"));
-    }
-    match uri.scheme_str() {
-        Some("https") => Ok(()),
-        Some("http") if is_loopback_authority(authority.host()) => Ok(()),
-        Some("http") => Err(TransportError::not_sent(format!(
-            "plain http is only allowed to loopback hosts (localhost, 127.0.0.0/8, [::1]), not {:?}; use https",
-            authority.host()
-        ))),
-        _ => Err(TransportError::not_sent("unsupported URL scheme; use https")),
-    }
 }
 
 /// Reads the whole body as it arrives, failing as soon as it exceeds `max` bytes. Nothing is

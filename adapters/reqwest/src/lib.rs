@@ -63,7 +63,7 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use checkout_sdk_core::config::is_loopback_authority;
+use checkout_sdk_core::http_compat::check_destination;
 use checkout_sdk_core::transport::{
     Headers, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind,
 };
@@ -243,23 +243,6 @@ fn to_reqwest_request(request: HttpRequest) -> Result<reqwest::Request, Transpor
     check_destination(outgoing.uri())?;
     reqwest::Request::try_from(outgoing)
         .map_err(|e| TransportError::not_sent(format!("reqwest refused the request: {}", describe(&e.without_url()))))
-}
-
-/// `https://` anywhere, plain `http://` to loopback only, never user info.
-fn check_destination(uri: &http::Uri) -> Result<(), TransportError> {
-    let authority = uri.authority().ok_or_else(|| TransportError::not_sent("the request URL has no host"))?;
-    if authority.as_str().contains('@') {
-        return Err(TransportError::not_sent("request URLs with user info (user@host) are not supported"));
-    }
-    match uri.scheme_str() {
-        Some("https") => Ok(()),
-        Some("http") if is_loopback_authority(authority.host()) => Ok(()),
-        Some("http") => Err(TransportError::not_sent(format!(
-            "plain http is only allowed to loopback hosts (localhost, 127.0.0.0/8, [::1]), not {:?}; use https",
-            authority.host()
-        ))),
-        _ => Err(TransportError::not_sent("unsupported URL scheme; use https")),
-    }
 }
 
 fn body_too_large(max: usize) -> TransportError {

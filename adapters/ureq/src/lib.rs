@@ -72,7 +72,7 @@ use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
 use checkout_sdk_core::blocking::BlockingTransport;
-use checkout_sdk_core::config::is_loopback_authority;
+use checkout_sdk_core::http_compat::check_destination;
 use checkout_sdk_core::transport::{Headers, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 use ureq::Agent;
 
@@ -324,23 +324,6 @@ fn to_http_request(request: HttpRequest) -> Result<http::Request<Vec<u8>>, Trans
     let outgoing = http::Request::<Vec<u8>>::try_from(request)?;
     check_destination(outgoing.uri())?;
     Ok(outgoing)
-}
-
-/// `https://` anywhere, plain `http://` to loopback only, never user info.
-fn check_destination(uri: &http::Uri) -> Result<(), TransportError> {
-    let authority = uri.authority().ok_or_else(|| TransportError::not_sent("the request URL has no host"))?;
-    if authority.as_str().contains('@') {
-        return Err(TransportError::not_sent("request URLs with user info (user@host) are not supported"));
-    }
-    match uri.scheme_str() {
-        Some("https") => Ok(()),
-        Some("http") if is_loopback_authority(authority.host()) => Ok(()),
-        Some("http") => Err(TransportError::not_sent(format!(
-            "plain http is only allowed to loopback hosts (localhost, 127.0.0.0/8, [::1]), not {:?}; use https",
-            authority.host()
-        ))),
-        _ => Err(TransportError::not_sent("unsupported URL scheme; use https")),
-    }
 }
 
 fn body_too_large(max: usize) -> TransportError {
