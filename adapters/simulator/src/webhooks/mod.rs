@@ -380,7 +380,12 @@ impl Simulator {
 
     /// Records an attempt of delivery `id`: its outcome, and when the next attempt is due (`None`
     /// once delivered or given up). Unknown (forgotten) deliveries are ignored.
-    pub fn record_webhook_attempt(&self, id: WebhookDeliveryId, outcome: AttemptOutcome, next_attempt: Option<SystemTime>) {
+    pub fn record_webhook_attempt(
+        &self,
+        id: WebhookDeliveryId,
+        outcome: AttemptOutcome,
+        next_attempt: Option<SystemTime>,
+    ) {
         self.lock().ledger.webhooks.attempted(id, outcome, next_attempt);
     }
 
