@@ -17,6 +17,11 @@
 //! point only at the listening address, the loopback names and the configured hosts; and
 //! [`SandboxServer::shutdown`] lets requests in progress finish.
 //!
+//! It delivers webhooks too: every payment state change becomes a signed event posted to the
+//! endpoints in [`ServerConfig::webhook_endpoints`] (and those added to the simulator), in the
+//! background, retried on [`RETRY_SCHEDULE`] scaled by [`ServerConfig::webhook_retry_scale`], in
+//! order per payment; `GET /sandbox/webhooks` lists the deliveries.
+//!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
