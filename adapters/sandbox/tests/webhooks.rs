@@ -272,7 +272,7 @@ async fn a_receiver_that_never_answers_does_not_slow_api_responses() {
     receiver.always(Reply::Hang);
     let config = ServerConfig::default()
         .with_webhook_endpoint(endpoint(&receiver, "/hooks", "whsk_four"))
-        .with_webhook_attempt_timeout(Duration::from_secs(1));
+        .with_webhook_attempt_timeout(Duration::from_secs(2));
     let server = sandbox(config).await;
     let payments = client(&server).payments();
 
@@ -280,7 +280,7 @@ async fn a_receiver_that_never_answers_does_not_slow_api_responses() {
     let started = Instant::now();
     let mut slowest = Duration::ZERO;
     let mut calls = 0;
-    while started.elapsed() < Duration::from_millis(1500) {
+    while started.elapsed() < Duration::from_millis(2500) {
         let t = Instant::now();
         let payment = payments.request(card_payment(VISA, 1000, Currency::USD, "ORD-FAST")).await.expect("approved");
         payments.capture(&payment.id, ActionRequest::full()).await.expect("capture");
@@ -289,7 +289,7 @@ async fn a_receiver_that_never_answers_does_not_slow_api_responses() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(calls >= 20, "{calls} calls");
-    assert!(slowest < Duration::from_millis(500), "a payment and a capture took {slowest:?} while deliveries hung");
+    assert!(slowest < Duration::from_secs(1), "a payment and a capture took {slowest:?} while deliveries hung");
     // Meanwhile the deliveries were made, and timed out.
     let first_payment = receiver.wait_for(1, WAIT).await;
     assert!(!first_payment.is_empty());
@@ -298,7 +298,7 @@ async fn a_receiver_that_never_answers_does_not_slow_api_responses() {
         .as_array()
         .expect("deliveries")
         .iter()
-        .filter(|d| d["last_error"].as_str() == Some("no answer within 1000 ms") && d["state"] == "retrying")
+        .filter(|d| d["last_error"].as_str() == Some("no answer within 2000 ms") && d["state"] == "retrying")
         .count();
     assert!(timed_out >= 1, "{listing}");
     server.shutdown().await;
