@@ -1,16 +1,22 @@
 //! The whole payment lifecycle: an approved card payment is captured and refunded, a second
-//! payment is voided, and a 3-D Secure payment waits for the customer's redirect.
+//! payment is voided, and a 3-D Secure payment waits for the customer's redirect; once the
+//! challenge is completed, the `payment_approved` webhook arrives, the payment is captured, and
+//! `payment_captured` arrives (offline, a receiver in this program gets the sandbox's signed
+//! webhooks: see `examples/webhooks.rs`).
 //!
 //! `cargo run --example quickstart` (offline against the embedded sandbox when no
 //! `CKO_SECRET_KEY` is set).
 
 mod support;
 
+use std::time::Duration;
+
+use checkout_sdk::core::webhook::WebhookEvent;
 use checkout_sdk::prelude::*;
-use support::{run, visa};
+use support::{run_with_webhooks, visa};
 
 fn main() -> std::process::ExitCode {
-    run(|ex| async move {
+    run_with_webhooks(|ex, mut inbox| async move {
         let payments = ex.client.payments();
 
         // 1. An approved card payment, captured, then refunded.
@@ -81,7 +87,29 @@ fn main() -> std::process::ExitCode {
         if ex.complete_redirect(&secure, true) {
             let done = payments.get(&secure.id).await?;
             println!("  after the challenge: {}", done.status.as_ref().map_or("?", PaymentStatus::as_str));
+            // 4. The webhooks: fulfil the order on `payment_captured`, not on the API's answers.
+            if let Some(inbox) = &mut inbox {
+                let approved = inbox.wait_for("payment_approved", secure.id.as_str(), Duration::from_secs(10)).await;
+                print_webhook(approved.as_ref());
+                payments.capture(&secure.id, ActionRequest::full().reference("CAPTURE-3DS")).await?;
+                let captured = inbox.wait_for("payment_captured", secure.id.as_str(), Duration::from_secs(10)).await;
+                print_webhook(captured.as_ref());
+            }
         }
         Ok(())
     })
+}
+
+/// `webhook payment_captured for pay_…: 25.00 GBP (evt_…, signature verified)`.
+fn print_webhook(event: Option<&WebhookEvent>) {
+    let Some(event) = event else {
+        println!("  webhook: none arrived within 10 s");
+        return;
+    };
+    let amount = match (event.amount(), event.currency()) {
+        (Some(amount), Some(currency)) => currency.format_amount(amount).to_string(),
+        _ => "-".to_string(),
+    };
+    let payment = event.payment_id().map_or("-", |id| id.as_str());
+    println!("  webhook {} for {payment}: {amount} ({}, signature verified)", event.type_name(), event.id());
 }

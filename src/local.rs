@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use checkout_sdk_sandbox::SandboxServer;
+use checkout_sdk_sandbox::{SandboxServer, ServerConfig};
 use checkout_sdk_simulator::Simulator;
 
 use crate::{env, Client, ClientBuilder, Error, InvalidInput};
@@ -39,6 +39,18 @@ impl Client {
     /// As [`Client::from_env`] when credentials are set; when the local sandbox cannot listen
     /// on loopback, [`InvalidInput::BaseUrl`].
     pub async fn from_env_or_local_sandbox() -> Result<Client, Error> {
+        Self::from_env_or_local_sandbox_with(ServerConfig::default()).await
+    }
+
+    /// Like [`from_env_or_local_sandbox`](Self::from_env_or_local_sandbox), with the local
+    /// sandbox served with `config`: webhook endpoints (so that a receiver in the same program
+    /// gets signed events), retry scale, timeouts. `config` is unused when credentials or
+    /// `CKO_BASE_URL` are set.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_env_or_local_sandbox`](Self::from_env_or_local_sandbox).
+    pub async fn from_env_or_local_sandbox_with(config: ServerConfig) -> Result<Client, Error> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         if env::has_credentials(&var) {
             return Client::from_env();
@@ -50,7 +62,7 @@ impl Client {
                 .processing_channel(LOCAL_PROCESSING_CHANNEL)
                 .build();
         }
-        Self::local_sandbox_with(Simulator::new()).await
+        Self::local_sandbox_with_config(Simulator::new(), config).await
     }
 
     /// A client of `simulator`, served over HTTP on a free loopback port for as long as the
@@ -60,7 +72,33 @@ impl Client {
     ///
     /// [`InvalidInput::BaseUrl`] when nothing can listen on loopback.
     pub async fn local_sandbox_with(simulator: Simulator) -> Result<Client, Error> {
-        let server = checkout_sdk_sandbox::serve(([127, 0, 0, 1], 0).into(), simulator)
+        Self::local_sandbox_with_config(simulator, ServerConfig::default()).await
+    }
+
+    /// A client of `simulator`, served over HTTP on a free loopback port with `config` (webhook
+    /// endpoints, retry scale, timeouts, ...) for as long as the client lives.
+    ///
+    /// ```
+    /// use checkout_sdk::core::webhook::SignatureKey;
+    /// use checkout_sdk::sandbox::ServerConfig;
+    /// use checkout_sdk::simulator::{Simulator, WebhookEndpoint};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // Signed events for every payment state change go to this URL (a receiver of yours).
+    /// let endpoint = WebhookEndpoint::new("http://127.0.0.1:9/webhooks", SignatureKey::new("whsk_key")?)?;
+    /// let config = ServerConfig::default().with_webhook_endpoint(endpoint);
+    /// let client = checkout_sdk::Client::local_sandbox_with_config(Simulator::new(), config).await?;
+    /// assert_eq!(client.local_sandbox().map(|sim| sim.webhook_endpoints().len()), Some(1));
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInput::BaseUrl`] when nothing can listen on loopback.
+    pub async fn local_sandbox_with_config(simulator: Simulator, config: ServerConfig) -> Result<Client, Error> {
+        let server = checkout_sdk_sandbox::serve_with(([127, 0, 0, 1], 0).into(), simulator, config)
             .await
             .map_err(|e| InvalidInput::BaseUrl(format!("cannot start the local sandbox on loopback: {e}")))?;
         // The server is in this process, on loopback: a proxy from the environment could not

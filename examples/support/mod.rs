@@ -9,8 +9,12 @@
 use std::future::Future;
 use std::process::ExitCode;
 
+use checkout_sdk::core::webhook::{SignatureKey, WebhookReceiver};
 use checkout_sdk::prelude::*;
-use checkout_sdk_simulator::{CardDetails, Simulator};
+use checkout_sdk::sandbox::ServerConfig;
+use checkout_sdk_simulator::{CardDetails, Simulator, WebhookEndpoint};
+
+pub mod receiver;
 
 /// A key in the new format, accepted by the simulator; Checkout.com would refuse it.
 pub const SIMULATOR_KEY: &str = "sk_sbox_simulatorkeyxxxxxxxxxxxxxx";
@@ -27,11 +31,15 @@ pub struct Example {
 impl Example {
     /// Builds the client for this run (see the module docs).
     pub async fn start() -> Result<Example, Error> {
-        let client = Client::from_env_or_local_sandbox().await?;
+        Ok(Example::announce(Client::from_env_or_local_sandbox().await?))
+    }
+
+    /// The example for `client`, saying on stderr when it runs offline.
+    fn announce(client: Client) -> Example {
         if client.local_sandbox().is_some() {
             eprintln!("(no CKO_SECRET_KEY: using the local sandbox at {})", client.config().environment().base_url());
         }
-        Ok(Example { client })
+        Example { client }
     }
 
     /// The in-process simulator, when running offline.
@@ -85,6 +93,40 @@ where
     F: FnOnce(Example) -> Fut,
     Fut: Future<Output = Result<(), Error>>,
 {
+    block_on(async move {
+        let example = Example::start().await?;
+        // Closures capture only the fields they use: keep the server alive for the whole body.
+        let _keep_alive = example.clone();
+        body(example).await
+    })
+}
+
+/// The signature key of the examples' webhook receiver.
+pub const WEBHOOK_KEY: &str = "whsk_examples_7d41c2";
+
+/// Like [`run`]; offline, the local sandbox also posts signed webhooks to a receiver in this
+/// program, whose inbox the body gets (`None` against Checkout.com or a `CKO_BASE_URL` server:
+/// they cannot reach it).
+pub fn run_with_webhooks<F, Fut>(body: F) -> ExitCode
+where
+    F: FnOnce(Example, Option<receiver::Inbox>) -> Fut,
+    Fut: Future<Output = Result<(), Error>>,
+{
+    let invalid = |e: &dyn std::fmt::Display| Error::from(InvalidInput::Request(e.to_string()));
+    block_on(async move {
+        let key = SignatureKey::new(WEBHOOK_KEY).map_err(|e| invalid(&e))?;
+        let inbox = receiver::start(WebhookReceiver::new(key.clone())).await.map_err(|e| invalid(&e))?;
+        let endpoint = WebhookEndpoint::new(inbox.url(), key).map_err(|e| invalid(&e))?;
+        let config = ServerConfig::default().with_webhook_endpoint(endpoint);
+        let client = Client::from_env_or_local_sandbox_with(config).await?;
+        let example = Example::announce(client);
+        let inbox = example.simulator().is_some().then_some(inbox);
+        let _keep_alive = example.clone();
+        body(example, inbox).await
+    })
+}
+
+fn block_on(body: impl Future<Output = Result<(), Error>>) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -92,13 +134,7 @@ where
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(async move {
-        let example = Example::start().await?;
-        // Closures capture only the fields they use: keep the server alive for the whole body.
-        let _keep_alive = example.clone();
-        body(example).await
-    });
-    match result {
+    match runtime.block_on(body) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

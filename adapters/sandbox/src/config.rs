@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use checkout_sdk_simulator::WebhookEndpoint;
+
 use crate::log::{LogLine, RequestLog};
 
 /// The server's settings; start from [`ServerConfig::default`] and change what you need.
@@ -42,6 +44,17 @@ pub struct ServerConfig {
     pub allowed_hosts: Vec<String>,
     /// Where a line about every request goes (default: nowhere).
     pub request_log: Option<RequestLog>,
+    /// Webhook endpoints, added to the simulator when the server starts (endpoints added to the
+    /// simulator itself get deliveries too). See the crate's `delivery` rules.
+    pub webhook_endpoints: Vec<WebhookEndpoint>,
+    /// How long one minute of the webhook retry schedule
+    /// ([`RETRY_SCHEDULE`](crate::RETRY_SCHEDULE)) lasts here (default 1 s: retries after 1, 2,
+    /// 4, ... 128 s).
+    pub webhook_retry_scale: Duration,
+    /// How long one delivery attempt may wait for an answer (default 5 s).
+    pub webhook_attempt_timeout: Duration,
+    /// Retries after a failed first attempt, 0 to 8 (default 8).
+    pub webhook_retries: u32,
 }
 
 impl Default for ServerConfig {
@@ -54,6 +67,10 @@ impl Default for ServerConfig {
             shutdown_grace: Duration::from_secs(5),
             allowed_hosts: Vec::new(),
             request_log: None,
+            webhook_endpoints: Vec::new(),
+            webhook_retry_scale: Duration::from_secs(1),
+            webhook_attempt_timeout: Duration::from_secs(5),
+            webhook_retries: crate::MAX_RETRIES,
         }
     }
 }
@@ -106,6 +123,36 @@ impl ServerConfig {
     #[must_use]
     pub fn with_allowed_host(mut self, host: impl Into<String>) -> Self {
         self.allowed_hosts.push(host.into());
+        self
+    }
+}
+
+impl ServerConfig {
+    /// Delivers webhooks to `endpoint` (see [`webhook_endpoints`](Self::webhook_endpoints)).
+    #[must_use]
+    pub fn with_webhook_endpoint(mut self, endpoint: WebhookEndpoint) -> Self {
+        self.webhook_endpoints.push(endpoint);
+        self
+    }
+
+    /// Sets [`webhook_retry_scale`](Self::webhook_retry_scale).
+    #[must_use]
+    pub fn with_webhook_retry_scale(mut self, scale: Duration) -> Self {
+        self.webhook_retry_scale = scale;
+        self
+    }
+
+    /// Sets [`webhook_attempt_timeout`](Self::webhook_attempt_timeout).
+    #[must_use]
+    pub fn with_webhook_attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.webhook_attempt_timeout = timeout;
+        self
+    }
+
+    /// Sets [`webhook_retries`](Self::webhook_retries) (at most 8).
+    #[must_use]
+    pub fn with_webhook_retries(mut self, retries: u32) -> Self {
+        self.webhook_retries = retries.min(crate::MAX_RETRIES);
         self
     }
 }

@@ -17,6 +17,11 @@
 //! point only at the listening address, the loopback names and the configured hosts; and
 //! [`SandboxServer::shutdown`] lets requests in progress finish.
 //!
+//! It delivers webhooks too: every payment state change becomes a signed event posted to the
+//! endpoints in [`ServerConfig::webhook_endpoints`] (and those added to the simulator), in the
+//! background, retried on [`RETRY_SCHEDULE`] scaled by [`ServerConfig::webhook_retry_scale`], in
+//! order per payment; `GET /sandbox/webhooks` lists the deliveries.
+//!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
@@ -42,10 +47,12 @@ use tokio::task::{JoinHandle, JoinSet};
 
 mod config;
 mod connections;
+mod delivery;
 mod log;
 mod service;
 
 pub use config::{default_max_connections, ServerConfig};
+pub use delivery::{MAX_RETRIES, RETRY_SCHEDULE};
 pub use log::{LogLine, RequestLog};
 
 use connections::{Admitted, Registry, TrackedStream};
@@ -63,6 +70,7 @@ pub struct SandboxServer {
     registry: Arc<Registry>,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
+    deliveries: Option<JoinHandle<()>>,
 }
 
 impl SandboxServer {
@@ -94,6 +102,10 @@ impl SandboxServer {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        // Deliveries still waiting for a retry are dropped with the server.
+        if let Some(deliveries) = self.deliveries.take() {
+            let _ = deliveries.await;
+        }
     }
 }
 
@@ -122,8 +134,12 @@ pub async fn serve_with(addr: SocketAddr, simulator: Simulator, config: ServerCo
     let registry = Registry::new(config.max_connections);
     let shared = Arc::new(Shared::new(simulator.clone(), config, addr));
     let (stop, stopped) = watch::channel(false);
+    for endpoint in &shared.config.webhook_endpoints {
+        simulator.add_webhook_endpoint(endpoint.clone());
+    }
+    let deliveries = delivery::spawn(simulator.clone(), &shared.config, stopped.clone());
     let task = tokio::spawn(accept(listener, shared, Arc::clone(&registry), stopped));
-    Ok(SandboxServer { addr, simulator, registry, stop, task: Some(task) })
+    Ok(SandboxServer { addr, simulator, registry, stop, task: Some(task), deliveries: Some(deliveries) })
 }
 
 /// Accepts connections until told to stop, then drains them within the grace period.

@@ -11,6 +11,7 @@ use crate::reply::Reply;
 use crate::router::{self, Ctx, Routing, Rules};
 use crate::rules;
 use crate::validation::{optional_metadata, optional_text, parse_object, Errors, Reject, MAX_REFERENCE};
+use crate::webhooks;
 
 /// An actions route; every one takes a `pay_` id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +162,9 @@ fn act(ledger: &mut Ledger, ctx: &Ctx<'_>, id: &PaymentId, body: &[u8], kind: Ac
     });
     if recorded.is_none() {
         return Reply::empty(404);
+    }
+    if let Some(event) = webhooks::action_event(kind.name(), rules::APPROVED.is_approved()) {
+        ledger.emit_stored(event, id.as_str(), Some(&action_id));
     }
     let mut out = Map::new();
     out.insert("action_id".into(), json!(action_id));

@@ -1,8 +1,7 @@
 //! The dashboard route family: `GET /sandbox`, a page that shows what happened — the payments, newest
 //! first, with their status, amounts and actions — and refreshes itself.
 //!
-//! The page is built from sections; webhook deliveries get theirs once the simulator sends webhooks
-//! ([`webhook_deliveries`] is the place to fill in).
+//! The page is built from sections: the payments, and the webhook deliveries ([`webhook_deliveries`]).
 
 use checkout_sdk_core::currency::Currency;
 use checkout_sdk_core::transport::Method;
@@ -12,6 +11,7 @@ use crate::ledger::Ledger;
 use crate::payments::{Action, Payment};
 use crate::reply::{html_escape, Reply};
 use crate::router::{self, Routing, Rules};
+use crate::webhooks::{wall_clock, WebhookDelivery};
 
 /// How often the page reloads itself, in seconds.
 const REFRESH_SECS: u32 = 2;
@@ -110,12 +110,70 @@ fn action_item(action: &Action, currency: &str) -> String {
     )
 }
 
-/// Where webhook deliveries will be listed: the simulator does not send webhooks yet, so the
-/// section says so. Once it does, list them here from the ledger, newest first.
-fn webhook_deliveries(_ledger: &Ledger) -> String {
-    "<section id=\"webhook-deliveries\">\n<h2>Webhook deliveries</h2>\n\
-     <p>The simulator does not send webhooks yet; deliveries will be listed here.</p>\n</section>\n"
-        .to_string()
+/// The webhook endpoints, and the deliveries, newest first: event, type, payment, endpoint,
+/// attempts, where each stands and when the next attempt is due. Never a key, an authorization
+/// value or an endpoint's query.
+fn webhook_deliveries(ledger: &Ledger) -> String {
+    let webhooks = &ledger.webhooks;
+    let endpoints = webhooks.endpoints();
+    if endpoints.is_empty() {
+        return "<section id=\"webhook-deliveries\">\n<h2>Webhook deliveries</h2>\n\
+                <p id=\"no-webhook-endpoints\">No webhook endpoints: start <code>checkout-sandbox</code> with \
+                <code>--webhook-url URL --webhook-secret SECRET</code> to receive signed events.</p>\n</section>\n"
+            .to_string();
+    }
+    let endpoint_items: String = endpoints
+        .iter()
+        .map(|endpoint| {
+            let events = if endpoint.events().is_empty() {
+                "every event".to_string()
+            } else {
+                endpoint.events().iter().map(|e| e.as_str()).collect::<Vec<_>>().join(", ")
+            };
+            let authorization = if endpoint.authorization().is_some() { ", with an Authorization value" } else { "" };
+            format!(
+                "<li><code>{url}</code>: {events}{authorization}</li>",
+                url = html_escape(&endpoint.display_url()),
+                events = html_escape(&events),
+            )
+        })
+        .collect();
+    let total = webhooks.deliveries().count();
+    let rows: String = webhooks.deliveries().rev().take(MAX_LISTED).map(delivery_row).collect();
+    let shown = if total > MAX_LISTED { format!("the newest {MAX_LISTED} of {total}") } else { total.to_string() };
+    let table = if total == 0 {
+        "<p id=\"no-deliveries\">No deliveries yet.</p>\n".to_string()
+    } else {
+        format!(
+            "<table>\n<thead><tr><th>Event</th><th>Type</th><th>Payment</th><th>Endpoint</th><th>Attempts</th>\
+             <th>Status</th><th>Next attempt</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n"
+        )
+    };
+    format!(
+        "<section id=\"webhook-deliveries\">\n<h2>Webhook deliveries ({shown})</h2>\n\
+         <ul class=\"endpoints\">{endpoint_items}</ul>\n{table}</section>\n"
+    )
+}
+
+fn delivery_row(delivery: &WebhookDelivery) -> String {
+    let state = delivery.state.as_str();
+    let status = match &delivery.last_outcome {
+        Some(outcome) => format!("{state}: {outcome}"),
+        None => state.to_string(),
+    };
+    format!(
+        "<tr id=\"delivery-{id}\" data-state=\"{state}\"><td><code>{event}</code></td><td>{event_type}</td>\
+         <td><code>{payment}</code></td><td><code>{endpoint}</code></td><td>{attempts}</td><td>{status}</td>\
+         <td>{next}</td></tr>\n",
+        id = delivery.id,
+        event = html_escape(&delivery.event_id),
+        event_type = html_escape(delivery.event_type.as_str()),
+        payment = html_escape(delivery.payment_id.as_deref().unwrap_or("-")),
+        endpoint = html_escape(&delivery.endpoint),
+        attempts = delivery.attempts,
+        status = html_escape(&status),
+        next = delivery.next_attempt.map(wall_clock).unwrap_or_default(),
+    )
 }
 
 /// `12.34 USD`, `1000 JPY`, `1.234 BHD`: the core's formatting of minor units with the currency's

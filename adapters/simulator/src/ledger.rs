@@ -1,11 +1,12 @@
-//! The domain state every route family works on: the clock, the id generator, the payments and
-//! the vault. Request handling (faults, idempotency, request ids) lives in the pipeline instead.
+//! The domain state every route family works on: the clock, the id generator, the payments,
+//! the vault and the webhooks (whose hook, `emit`, is in `webhooks`). Request handling (faults, idempotency, request ids) lives in the pipeline instead.
 
 use crate::clock::Clock;
 use crate::ids::Rng;
 use crate::limits::Limits;
 use crate::payments::PaymentBook;
 use crate::vault::Vault;
+use crate::webhooks::Webhooks;
 
 /// Payments, tokens, stored sources and customers, with the clock and ids they are made with.
 pub(crate) struct Ledger {
@@ -17,17 +18,24 @@ pub(crate) struct Ledger {
     pub(crate) payments: PaymentBook,
     /// Tokens, stored sources and customers.
     pub(crate) vault: Vault,
+    /// Webhook endpoints, events and deliveries.
+    pub(crate) webhooks: Webhooks,
 }
 
 impl Ledger {
     /// An empty ledger within `limits`.
     pub(crate) fn new(clock: Clock, ids: Rng, limits: &Limits) -> Self {
-        Ledger { clock, ids, payments: PaymentBook::new(limits), vault: Vault::new(limits) }
+        // Event ids come from a generator of their own (seeded from a copy of `ids`, which does not
+        // advance it), so that events never shift the ids of payments and actions.
+        let event_ids = Rng::new(ids.clone().next_u64() ^ 0x5745_4248_4F4F_4B53);
+        let webhooks = Webhooks::new(event_ids, limits.webhook_events);
+        Ledger { clock, ids, payments: PaymentBook::new(limits), vault: Vault::new(limits), webhooks }
     }
 
     /// Applies new limits, forgetting the oldest records if needed.
     pub(crate) fn set_limits(&mut self, limits: &Limits) {
         self.payments.set_limits(limits);
         self.vault.set_limits(limits);
+        self.webhooks.set_capacity(limits.webhook_events);
     }
 }

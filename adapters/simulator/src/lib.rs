@@ -68,6 +68,7 @@ mod target;
 pub mod test_cards;
 mod validation;
 mod vault;
+mod webhooks;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -78,6 +79,10 @@ use checkout_sdk_core::transport::{HttpRequest, HttpResponse, HttpTransport, Sle
 
 pub use faults::{Fault, Faults};
 pub use limits::Limits;
+pub use webhooks::{
+    AttemptOutcome, DeliveryState, InvalidEndpoint, OutgoingWebhook, WebhookDelivery, WebhookDeliveryId,
+    WebhookEndpoint,
+};
 
 use pipeline::State;
 use vault::CardInput;

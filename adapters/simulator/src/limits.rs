@@ -31,6 +31,9 @@ pub struct Limits {
     pub vault_entries: usize,
     /// Bytes of tokens, of stored sources and of customers kept, each (default 4 MiB).
     pub vault_bytes: usize,
+    /// Webhook events kept, and webhook deliveries kept (default 1,000 each). An event's body is
+    /// bounded by the payment fields it copies (12 KiB at most).
+    pub webhook_events: usize,
 }
 
 const MIB: usize = 1024 * 1024;
@@ -45,6 +48,7 @@ impl Default for Limits {
             idempotency_bytes: 16 * MIB,
             vault_entries: 10_000,
             vault_bytes: 4 * MIB,
+            webhook_events: 1_000,
         }
     }
 }
@@ -96,6 +100,13 @@ impl Limits {
     #[must_use]
     pub fn with_vault_bytes(mut self, bytes: usize) -> Self {
         self.vault_bytes = bytes;
+        self
+    }
+
+    /// The largest number of webhook events, and of webhook deliveries, kept.
+    #[must_use]
+    pub fn with_webhook_events(mut self, events: usize) -> Self {
+        self.webhook_events = events;
         self
     }
 

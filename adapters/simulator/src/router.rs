@@ -11,7 +11,7 @@ use checkout_sdk_core::transport::Method;
 use crate::auth::Access;
 use crate::ledger::Ledger;
 use crate::reply::Reply;
-use crate::{actions, dashboard, payments, redirects, vault};
+use crate::{actions, dashboard, payments, redirects, vault, webhooks};
 
 /// A recognised request, by family.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +26,8 @@ pub(crate) enum Route {
     Redirects(redirects::Route),
     /// `/sandbox`: the dashboard.
     Dashboard(dashboard::Route),
+    /// `/sandbox/webhooks`: the webhook deliveries.
+    Webhooks(webhooks::Route),
 }
 
 impl Route {
@@ -37,6 +39,7 @@ impl Route {
             Route::Vault(route) => route.rules(),
             Route::Redirects(route) => route.rules(),
             Route::Dashboard(route) => route.rules(),
+            Route::Webhooks(route) => route.rules(),
         }
     }
 }
@@ -80,7 +83,8 @@ pub(crate) enum Routing {
 type Matcher = fn(Method, &[&str]) -> Option<Routing>;
 
 /// Every route family, asked in order.
-const FAMILIES: [Matcher; 5] = [payments::route, actions::route, vault::route, redirects::route, dashboard::route];
+const FAMILIES: [Matcher; 6] =
+    [payments::route, actions::route, vault::route, redirects::route, dashboard::route, webhooks::route];
 
 /// Routes `method path`; `path` has no query (see [`Target`](crate::target::Target)).
 pub(crate) fn route(method: Method, path: &str) -> Routing {
@@ -119,5 +123,6 @@ pub(crate) fn dispatch(ledger: &mut Ledger, ctx: &Ctx<'_>, route: Route, body: &
         Route::Vault(route) => vault::handle(ledger, ctx, route, body),
         Route::Redirects(route) => redirects::handle(ledger, ctx, route, body),
         Route::Dashboard(route) => dashboard::handle(ledger, route),
+        Route::Webhooks(route) => webhooks::handle(ledger, route),
     }
 }

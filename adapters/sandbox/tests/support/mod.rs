@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+pub(crate) mod receiver;
+
 /// An answer.
 #[derive(Debug, Clone)]
 pub(crate) struct Answer {

@@ -1,8 +1,11 @@
 //! Processing a payment: the card and amount rules, redirects, and recording the outcome.
 
+use checkout_sdk_core::webhook::EventType;
+
 use crate::ledger::Ledger;
 use crate::redirects::RedirectKind;
 use crate::rules::{self, Response};
+use crate::webhooks;
 
 use super::record::{Action, Funding, Payment};
 
@@ -23,6 +26,7 @@ pub(crate) fn start_redirect(ledger: &mut Ledger, payment: &mut Payment, kind: R
     ledger.payments.add_session(&sid, &payment.id);
     payment.session = Some((sid, kind));
     payment.pending = true;
+    ledger.emit(EventType::PaymentPending, payment, None);
 }
 
 /// Applies the card and amount rules, then settles.
@@ -81,4 +85,13 @@ pub(crate) fn settle(ledger: &mut Ledger, payment: &mut Payment, response: Respo
         reference: payment.reference.clone(),
         metadata: None,
     });
+    // A failed 3-D Secure challenge has an event of its own; every other outcome is the action's.
+    let event = if response == rules::THREEDS_FAILED {
+        Some(EventType::PaymentAuthenticationFailed)
+    } else {
+        webhooks::action_event(kind, response.is_approved())
+    };
+    if let Some(event) = event {
+        ledger.emit(event, payment, payment.actions.last());
+    }
 }

@@ -358,4 +358,46 @@ impl Payment {
     pub(crate) fn actions_json(&self) -> Value {
         Value::Array(self.actions.iter().rev().map(Action::to_json).collect())
     }
+
+    /// The `data` of a webhook event about this payment: its fields now, and those of `action`
+    /// (the action the event reports) when there is one. The source only for events about the
+    /// authorization itself, as Checkout.com's examples have it.
+    pub(crate) fn event_data(&self, action: Option<&Action>) -> Value {
+        let mut out = Map::new();
+        out.insert("id".into(), json!(self.id));
+        if let Some(action) = action {
+            out.insert("action_id".into(), json!(action.id));
+            out.insert("approved".into(), json!(action.response.is_approved()));
+            if let Some(code) = &action.auth_code {
+                out.insert("auth_code".into(), json!(code));
+            }
+            out.insert("response_code".into(), json!(action.response.code));
+            out.insert("response_summary".into(), json!(action.response.summary));
+        }
+        let (amount, processed_on) = match action {
+            Some(action) => (action.amount, action.processed_on),
+            None => (self.amount, self.processed_on.unwrap_or(self.requested_on)),
+        };
+        out.insert("amount".into(), json!(amount));
+        out.insert("currency".into(), json!(self.currency));
+        out.insert("status".into(), json!(self.status()));
+        out.insert("payment_type".into(), json!(self.payment_type));
+        out.insert("processed_on".into(), json!(rfc3339(processed_on)));
+        if let Some(reference) = &self.reference {
+            out.insert("reference".into(), json!(reference));
+        }
+        if let Some(metadata) = &self.metadata {
+            out.insert("metadata".into(), metadata.clone());
+        }
+        out.insert("customer".into(), json!({ "id": self.customer_id }));
+        if action.is_none_or(|a| matches!(a.kind, "Authorization" | "Card Verification")) {
+            out.insert("source".into(), self.funding.source_json());
+            out.insert("risk".into(), json!({ "flagged": self.risk_flagged }));
+            if let Some(three_ds) = &self.three_ds {
+                out.insert("3ds".into(), three_ds.to_json());
+            }
+        }
+        out.insert("balances".into(), self.balances());
+        Value::Object(out)
+    }
 }
