@@ -1,22 +1,31 @@
-//! Capture a payment (all of it, or part, with a reference).
-
-mod support;
+//! Capture an authorized payment: all of it, or part of it (here 1.00 of 1.00 USD), with a
+//! reference of your own.
+//!
+//! ```text
+//! cargo run --example capture
+//! ```
+//!
+//! With no `CKO_SECRET_KEY` set, this runs offline against a simulation of Checkout.com's sandbox
+//! (the `sandbox` feature); with it set, against Checkout.com's sandbox.
 
 use checkout_sdk::prelude::*;
-use support::{run, visa};
 
-fn main() -> std::process::ExitCode {
-    run(|ex| async move {
-        let payments = ex.client.payments();
-        let payment =
-            payments.request(PaymentRequest::builder(visa(), 100, Currency::USD).reference("pay_ref").build()?).await?;
-        match payments.capture(&payment.id, ActionRequest::new().amount(100).reference("CAPTURE")).await {
-            Ok(action) => {
-                println!("{}", action.action_id);
-                println!("{}", action.get_link("payment").map_or("-", |l| l.href.as_str()));
-            }
-            Err(e) => println!("{:?} {:?} {:?} {:?}", e.http_status(), e.error_type(), e.elapsed(), e.request_id()),
-        }
-        Ok(())
-    })
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::from_env_or_local_sandbox().await?;
+    let payments = client.payments();
+
+    let card = CardSource::new("4242424242424242", 6, 2030)?.cvv("100")?;
+    let request = PaymentRequest::builder(card, 100, Currency::USD).reference("pay_ref").build()?;
+    let payment = payments.request(request).await?;
+    println!("payment: {} ({})", payment.id, payment.status.as_ref().map_or("-", PaymentStatus::as_str));
+
+    // `ActionRequest::full()` captures whatever is left; `.amount(..)` a part of it.
+    let action = payments.capture(&payment.id, ActionRequest::new().amount(100).reference("CAPTURE")).await?;
+    println!("capture of {}: {}", Currency::USD.format_amount(100), action.action_id);
+    println!("payment link: {}", action.get_link("payment").map_or("-", |l| l.href.as_str()));
+
+    let now = payments.get(&payment.id).await?;
+    println!("status now: {}", now.status.as_ref().map_or("-", PaymentStatus::as_str));
+    Ok(())
 }

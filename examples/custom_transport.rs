@@ -1,8 +1,12 @@
-//! Bring your own HTTP stack: a transport is one async method. This one is a blocking
-//! `std::net::TcpStream` HTTP/1.1 client (plain http to loopback only — the simulator), run on a
-//! blocking thread so it does not stall the async runtime.
-
-mod support;
+//! Bring your own HTTP stack: a transport is one async method, `HttpTransport::send`. This one is
+//! a blocking HTTP/1.1 client over `std::net::TcpStream`, run on tokio's blocking threads so it
+//! does not stall the async runtime. It speaks plain `http://` only, so it talks to the local
+//! sandbox (the `sandbox` feature): run it with no `CKO_SECRET_KEY` set. Besides the SDK and
+//! tokio, it needs `cargo add async-trait`.
+//!
+//! ```text
+//! cargo run --example custom_transport
+//! ```
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -10,7 +14,6 @@ use std::time::{Duration, Instant};
 
 use checkout_sdk::core::transport::{Headers, HttpRequest, HttpResponse, HttpTransport, TransportError};
 use checkout_sdk::prelude::*;
-use support::{visa, SIMULATOR_KEY};
 
 /// A minimal HTTP/1.1 client over std's TcpStream.
 struct StdTransport;
@@ -67,34 +70,28 @@ impl HttpTransport for StdTransport {
     }
 }
 
-fn main() -> std::process::ExitCode {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
-    let result: Result<(), Error> = runtime.block_on(async {
-        let server = checkout_sdk_sandbox::start().await.map_err(|e| InvalidInput::BaseUrl(e.to_string()))?;
-        let config = Config::new(SecretKey::new(SIMULATOR_KEY)?, Environment::custom(&server.base_url())?);
-        let client = Client::builder()
-            .config(config)
-            .transport(StdTransport)
-            .retry_policy(RetryPolicy::none())
-            .build()
-            .expect("a client");
-        let request = PaymentRequest::builder(visa(), 100, Currency::USD).reference("custom-transport").build()?;
-        let payment = client.payments().request(request).await?;
-        println!(
-            "payment {} through a hand-written transport: {:?} in {:?}",
-            payment.id,
-            payment.outcome(),
-            payment.http().elapsed
-        );
-        let fetched = client.payments().get(&payment.id).await?;
-        println!("fetched {} with status {}", fetched.id, fetched.status.as_ref().map_or("?", PaymentStatus::as_str));
-        Ok(())
-    });
-    match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // The local sandbox's address and key (or yours from CKO_SECRET_KEY, which this plain-http
+    // transport then refuses to send to), with requests going through `StdTransport`.
+    let local = Client::from_env_or_local_sandbox().await?;
+    let client = Client::builder()
+        .config(local.config().clone())
+        .transport(StdTransport)
+        .retry_policy(RetryPolicy::none())
+        .build()?;
+
+    let card = CardSource::new("4242424242424242", 6, 2030)?.cvv("100")?;
+    let request = PaymentRequest::builder(card, 100, Currency::USD).reference("custom-transport").build()?;
+    let payment = client.payments().request(request).await?;
+    println!(
+        "payment {} through a hand-written transport: {} for {} in {:?}",
+        payment.id,
+        payment.status.as_ref().map_or("-", PaymentStatus::as_str),
+        Currency::USD.format_amount(100),
+        payment.http().elapsed.unwrap_or_default()
+    );
+    let fetched = client.payments().get(&payment.id).await?;
+    println!("fetched {} with status {}", fetched.id, fetched.status.as_ref().map_or("-", PaymentStatus::as_str));
+    Ok(())
 }

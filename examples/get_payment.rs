@@ -1,32 +1,37 @@
-//! Get a payment by payment id (`pay_...`) or by session id (`sid_...`, from a 3DS redirect).
-
-mod support;
+//! Get a payment's details by its payment id (`pay_...`), or by the session id (`sid_...`) that a
+//! 3-D Secure or APM redirect returns to your site with.
+//!
+//! ```text
+//! cargo run --example get_payment
+//! ```
+//!
+//! With no `CKO_SECRET_KEY` set, this runs offline against a simulation of Checkout.com's sandbox
+//! (the `sandbox` feature); with it set, against Checkout.com's sandbox.
 
 use checkout_sdk::prelude::*;
-use support::{run, visa};
 
-fn main() -> std::process::ExitCode {
-    run(|ex| async move {
-        let payments = ex.client.payments();
-        let secure = payments
-            .request(PaymentRequest::builder(visa(), 100, Currency::USD).reference("pay_ref").three_ds(true).build()?)
-            .await?;
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::from_env_or_local_sandbox().await?;
+    let payments = client.payments();
 
-        match payments.get(secure.id.as_str()).await {
-            Ok(payment) => println!(
-                "by payment id: {} ({})",
-                payment.id,
-                payment.status.as_ref().map_or("?", PaymentStatus::as_str)
-            ),
-            Err(e) => println!("{:?} {:?} {:?} {:?}", e.http_status(), e.error_type(), e.elapsed(), e.request_id()),
+    let card = CardSource::new("4242424242424242", 6, 2030)?.cvv("100")?;
+    let request = PaymentRequest::builder(card, 100, Currency::USD).reference("pay_ref").three_ds(true).build()?;
+    let secure = payments.request(request).await?;
+
+    let payment = payments.get(&secure.id).await?;
+    let status = payment.status.as_ref().map_or("-", PaymentStatus::as_str);
+    println!("by payment id: {} ({status})", payment.id);
+
+    // Your redirect page receives the session id as `cko-session-id`; the local sandbox's
+    // redirect links end with it.
+    let last_segment = secure.redirect_link().and_then(|l| l.href.rsplit('/').next()).unwrap_or_default();
+    match last_segment.parse::<SessionId>() {
+        Ok(session) => {
+            let payment = payments.get(session.as_str()).await?;
+            println!("by session id {session}: {}", payment.id);
         }
-
-        // The session id is the last segment of the redirect link.
-        let session = secure.redirect_link().and_then(|l| l.href.rsplit('/').next()).unwrap_or_default().to_string();
-        match payments.get(session.as_str()).await {
-            Ok(payment) => println!("by session id {session}: {}", payment.id),
-            Err(e) => println!("{:?} {:?} {:?} {:?}", e.http_status(), e.error_type(), e.elapsed(), e.request_id()),
-        }
-        Ok(())
-    })
+        Err(_) => println!("by session id: this redirect link does not end with one"),
+    }
+    Ok(())
 }

@@ -1,30 +1,34 @@
-//! Pay again with the source id (`src_...`) returned by an earlier card payment.
-
-mod support;
+//! Pay again with the source id (`src_...`) that an earlier card payment returned: the card is
+//! stored, so the customer need not enter it again (the CVV is optional).
+//!
+//! ```text
+//! cargo run --example id_source
+//! ```
+//!
+//! With no `CKO_SECRET_KEY` set, this runs offline against a simulation of Checkout.com's sandbox
+//! (the `sandbox` feature); with it set, against Checkout.com's sandbox.
 
 use checkout_sdk::prelude::*;
-use serde_json::json;
-use support::{run, visa};
 
-fn main() -> std::process::ExitCode {
-    run(|ex| async move {
-        let payments = ex.client.payments();
-        let first =
-            payments.request(PaymentRequest::builder(visa(), 100, Currency::USD).reference("first").build()?).await?;
-        let source_id = first
-            .source
-            .as_ref()
-            .and_then(|s| s.id.clone())
-            .ok_or_else(|| InvalidInput::Request("no source id returned".into()))?;
-        println!("stored source: {source_id}");
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::from_env_or_local_sandbox().await?;
+    let payments = client.payments();
 
-        // `id` starting `src_` means an id source; `cvv` is a source attribute.
-        let source = PaymentSource::infer(json!({"id": source_id.as_str(), "cvv": "100"}))?;
-        let request = PaymentRequest::builder(source, 100, "usd".parse()?).reference("pay_ref").build()?;
-        match payments.request(request).await {
-            Ok(payment) => println!("{}", payment.id),
-            Err(e) => println!("{:?} {:?} {:?} {:?}", e.http_status(), e.error_type(), e.elapsed(), e.request_id()),
-        }
-        Ok(())
-    })
+    // A first payment with the card details; the response names the stored source.
+    let card = CardSource::new("4242424242424242", 6, 2030)?.cvv("100")?;
+    let first = payments.request(PaymentRequest::builder(card, 100, Currency::USD).reference("first").build()?).await?;
+    let source_id = first.source.as_ref().and_then(|s| s.id.clone()).ok_or("the payment returned no source id")?;
+    println!("stored source: {source_id}");
+
+    // Later: the stored source, with the CVV the customer re-entered.
+    let source = IdSource::new(source_id).cvv("100")?;
+    let request = PaymentRequest::builder(source, 100, Currency::USD).reference("pay_ref").build()?;
+    let payment = payments.request(request).await?;
+    println!("payment: {}", payment.id);
+    println!("status: {}", payment.status.as_ref().map_or("-", PaymentStatus::as_str));
+    if let (Some(amount), Some(currency)) = (payment.amount, payment.currency) {
+        println!("amount: {}", currency.format_amount(amount));
+    }
+    Ok(())
 }

@@ -1,30 +1,40 @@
-//! A local payment method (iDEAL): the `type` must be given; the response is pending with a
-//! redirect to the bank.
-
-mod support;
+//! Pay with a local payment method (iDEAL here). Its `type` must be given, with the fields that
+//! method needs; the payment is pending until the customer completes it on their bank's page.
+//!
+//! ```text
+//! cargo run --example local_payment
+//! ```
+//!
+//! With no `CKO_SECRET_KEY` set, this runs offline against a simulation of Checkout.com's sandbox
+//! (the `sandbox` feature), which also plays the customer at their bank; with it set, against
+//! Checkout.com's sandbox.
 
 use checkout_sdk::prelude::*;
-use serde_json::json;
-use support::run;
 
-fn main() -> std::process::ExitCode {
-    run(|ex| async move {
-        let source = PaymentSource::infer(json!({
-            "type": "ideal",
-            "bic": "INGBNL2A",
-            "description": "test ideal description",
-        }))?;
-        let request = PaymentRequest::builder(source, 100, "eur".parse()?).reference("pay_apm_ref").build()?;
-        match ex.client.payments().request(request).await {
-            Ok(payment) => {
-                println!("{}", payment.is_pending()); // true
-                println!("{}", payment.requires_redirect()); // true
-                println!("{}", payment.redirect_link().map_or("-", |l| l.href.as_str())); // APM url
-                println!("{}", payment.id);
-                println!("{}", payment.body());
-            }
-            Err(e) => println!("{:?} {:?} {:?} {:?}", e.http_status(), e.error_type(), e.elapsed(), e.request_id()),
-        }
-        Ok(())
-    })
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::from_env_or_local_sandbox().await?;
+
+    let ideal = AlternativeSource::new("ideal").field("bic", "INGBNL2A").field("description", "test ideal description");
+    let request = PaymentRequest::builder(ideal, 100, Currency::EUR).reference("pay_apm_ref").build()?;
+    let payment = client.payments().request(request).await?;
+
+    println!("payment: {}", payment.id);
+    println!("status: {}", payment.status.as_ref().map_or("-", PaymentStatus::as_str));
+    println!("pending: {}", if payment.is_pending() { "yes" } else { "no" });
+    println!("requires redirect: {}", if payment.requires_redirect() { "yes" } else { "no" });
+    if let Some(link) = payment.redirect_link() {
+        println!("send the customer to: {}", link.href);
+    }
+    if let Some(customer) = payment.customer.as_ref().and_then(|c| c.id.as_ref()) {
+        println!("customer: {customer}");
+    }
+
+    // Offline, the local sandbox plays the customer, who approves the payment at their bank.
+    if let Some(sandbox) = client.local_sandbox() {
+        sandbox.complete_redirect(payment.id.as_str(), true)?;
+        let after = client.payments().get(&payment.id).await?;
+        println!("after the bank: {}", after.status.as_ref().map_or("-", PaymentStatus::as_str));
+    }
+    Ok(())
 }

@@ -1,23 +1,32 @@
-//! Refund a captured payment (all of it, or part, with a reference).
-
-mod support;
+//! Refund a captured payment: all of it, or part of it (here 0.40 of 1.00 USD), with a reference
+//! of your own.
+//!
+//! ```text
+//! cargo run --example refund
+//! ```
+//!
+//! With no `CKO_SECRET_KEY` set, this runs offline against a simulation of Checkout.com's sandbox
+//! (the `sandbox` feature); with it set, against Checkout.com's sandbox.
 
 use checkout_sdk::prelude::*;
-use support::{run, visa};
 
-fn main() -> std::process::ExitCode {
-    run(|ex| async move {
-        let payments = ex.client.payments();
-        let payment =
-            payments.request(PaymentRequest::builder(visa(), 100, Currency::USD).reference("pay_ref").build()?).await?;
-        payments.capture(&payment.id, ActionRequest::full()).await?;
-        match payments.refund(&payment.id, ActionRequest::new().amount(100).reference("REFUND")).await {
-            Ok(action) => {
-                println!("{}", action.action_id);
-                println!("{}", action.get_link("payment").map_or("-", |l| l.href.as_str()));
-            }
-            Err(e) => println!("{:?} {:?} {:?} {:?}", e.http_status(), e.error_type(), e.elapsed(), e.request_id()),
-        }
-        Ok(())
-    })
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::from_env_or_local_sandbox().await?;
+    let payments = client.payments();
+
+    let card = CardSource::new("4242424242424242", 6, 2030)?.cvv("100")?;
+    let request = PaymentRequest::builder(card, 100, Currency::USD).reference("pay_ref").build()?;
+    let payment = payments.request(request).await?;
+    payments.capture(&payment.id, ActionRequest::full()).await?;
+    println!("payment: {} captured", payment.id);
+
+    // `ActionRequest::full()` refunds whatever is left; `.amount(..)` a part of it.
+    let action = payments.refund(&payment.id, ActionRequest::new().amount(40).reference("REFUND")).await?;
+    println!("refund of {}: {}", Currency::USD.format_amount(40), action.action_id);
+    println!("payment link: {}", action.get_link("payment").map_or("-", |l| l.href.as_str()));
+
+    let now = payments.get(&payment.id).await?;
+    println!("status now: {}", now.status.as_ref().map_or("-", PaymentStatus::as_str));
+    Ok(())
 }

@@ -531,6 +531,21 @@ impl std::io::Write for Buffer {
     }
 }
 
+/// A subscriber that records every span and event, at every level, as plain text into `writer`.
+fn capturing_subscriber(writer: Buffer) -> impl tracing::Subscriber + Send + Sync {
+    // With a single registered dispatcher, tracing computes the interest of a callsite first hit
+    // on another test's thread from that thread's (absent) subscriber, and caches "never": a
+    // second, silent dispatcher alive for the whole process makes it ask every registered one.
+    static SECOND: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+    SECOND.get_or_init(|| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()));
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish()
+}
+
 impl Buffer {
     fn clear(&self) {
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
@@ -561,21 +576,10 @@ async fn lifecycle(client: &checkout_sdk::core::Client, sim: &Simulator, ev: &mu
 
 #[test]
 fn tracing_output_of_client_calls_has_no_secrets() {
-    use tracing_subscriber::fmt::format::FmtSpan;
-
     let buffer = Buffer::default();
     let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
+    let subscriber = capturing_subscriber(writer);
     let mut ev = Evidence::default();
-    // With a single registered dispatcher, tracing computes the interest of a callsite first hit
-    // on another test's thread from that thread's (absent) subscriber, and caches "never": a
-    // second, silent dispatcher makes it ask every registered one, this test's included.
-    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     tracing::subscriber::with_default(subscriber, || {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         runtime.block_on(async {
@@ -1263,17 +1267,11 @@ fn quiet_assertion_panics() {
 fn planted_secrets_never_reach_any_output_channel() {
     use proptest::prop_assert;
     use proptest::test_runner::{Config as ProptestConfig, TestRunner};
-    use tracing_subscriber::fmt::format::FmtSpan;
 
     quiet_assertion_panics();
     let trace = Buffer::default();
     let writer = trace.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
+    let subscriber = capturing_subscriber(writer);
     let _default = tracing::subscriber::set_default(subscriber);
     let config = ProptestConfig { cases: PLANTED_CASES, failure_persistence: None, ..ProptestConfig::default() };
     let mut runner = TestRunner::new(config);
@@ -1412,15 +1410,9 @@ fn error_messages_redact_the_servers_error_type_codes_and_request_id() {
 /// Finding 6: the tracing span recorded the server's request id and the path raw.
 #[test]
 fn tracing_fields_redact_the_request_id_and_the_path() {
-    use tracing_subscriber::fmt::format::FmtSpan;
     let trace = Buffer::default();
     let writer = trace.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
+    let subscriber = capturing_subscriber(writer);
     tracing::subscriber::with_default(subscriber, || {
         let fake = FakeTransport::new();
         fake.push(Reply::json(200, json!({"id": format!("pay_{VISA}")})).header("Cko-Request-Id", SBOX_KEY));

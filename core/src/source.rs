@@ -513,6 +513,21 @@ impl IdSource {
     pub fn new(id: SourceId) -> Self {
         IdSource { id, cvv: None, extra: Map::new() }
     }
+
+    /// Sets the CVV the customer re-entered (as for a card, 3 or 4 digits).
+    ///
+    /// ```
+    /// use checkout_sdk_core::source::IdSource;
+    ///
+    /// let source = IdSource::new("src_wmlfc3zyhqzehihu7giusaaawu".parse()?).cvv("100")?;
+    /// assert_eq!(serde_json::to_value(&source)?["cvv"], "100");
+    /// assert!(IdSource::new("src_wmlfc3zyhqzehihu7giusaaawu".parse()?).cvv("1o0").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn cvv(mut self, cvv: &str) -> Result<Self, InvalidInput> {
+        self.cvv = Some(Cvv::new(cvv)?);
+        Ok(self)
+    }
 }
 
 /// An existing customer's default source (`type: customer`), by id or email.
