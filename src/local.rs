@@ -142,7 +142,7 @@ impl Drop for LocalSandboxThread {
 #[cfg(feature = "blocking")]
 impl crate::blocking::Client {
     /// A blocking client from the environment variables when credentials are set (see
-    /// [`env`](crate::env)); otherwise one of a Checkout.com sandbox simulated in-process (on a
+    /// [`env`](mod@crate::env)); otherwise one of a Checkout.com sandbox simulated in-process (on a
     /// small tokio runtime thread of its own), served over real HTTP on a free loopback port,
     /// which lives as long as the client and its clones. With no credentials but `CKO_BASE_URL`
     /// set, the client talks to that server with the local sandbox's key.
