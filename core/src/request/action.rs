@@ -7,7 +7,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::allocation::AmountAllocation;
-use super::field::{closed_set, extra_setter, open_model, setters, FieldError, Fields, FromJson};
+use super::field::{
+    closed_set, extra_setter, keyed_request_debug, metadata_setter, open_model, setters, FieldError, Fields, FromJson,
+};
 use super::item::Item;
 use crate::id::{ActionId, IdempotencyKey};
 
@@ -139,18 +141,9 @@ impl ActionRequest {
         self
     }
 
-    /// Adds a metadata entry.
-    #[must_use]
-    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.metadata.get_or_insert_with(Map::new).insert(key.into(), value.into());
-        self
-    }
+    metadata_setter!();
 
     extra_setter!();
 }
 
-impl core::fmt::Debug for ActionRequest {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        crate::redact::debug_as_json(f, "ActionRequest", self, &[("idempotency_key", &self.idempotency_key)])
-    }
-}
+keyed_request_debug!(ActionRequest);

@@ -5,7 +5,7 @@ use alloc::string::String;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::field::{extra_setter, open_model, setters, FieldError, Fields, FromJson};
+use super::field::{extra_setter, keyed_request_debug, open_model, setters, FieldError, Fields, FromJson};
 use crate::id::IdempotencyKey;
 
 /// `POST /payments/{id}/cancellations`: cancel the retries the API scheduled for a payment that
@@ -48,8 +48,4 @@ impl CancellationRequest {
     extra_setter!();
 }
 
-impl core::fmt::Debug for CancellationRequest {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        crate::redact::debug_as_json(f, "CancellationRequest", self, &[("idempotency_key", &self.idempotency_key)])
-    }
-}
+keyed_request_debug!(CancellationRequest);

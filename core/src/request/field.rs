@@ -357,6 +357,41 @@ macro_rules! extra_setter {
 }
 pub(crate) use extra_setter;
 
+/// The chaining `metadata(key, value)` setter: adds one entry to `self.metadata` (or, in a
+/// builder, `self.at.metadata`).
+macro_rules! metadata_setter {
+    () => {
+        /// Adds a metadata entry.
+        #[must_use]
+        pub fn metadata(mut self, key: impl Into<alloc::string::String>, value: impl Into<serde_json::Value>) -> Self {
+            self.metadata.get_or_insert_with(serde_json::Map::new).insert(key.into(), value.into());
+            self
+        }
+    };
+    // A builder is `#[must_use]` itself.
+    ($at:ident) => {
+        /// Adds a metadata entry.
+        pub fn metadata(mut self, key: impl Into<alloc::string::String>, value: impl Into<serde_json::Value>) -> Self {
+            self.$at.metadata.get_or_insert_with(serde_json::Map::new).insert(key.into(), value.into());
+            self
+        }
+    };
+}
+pub(crate) use metadata_setter;
+
+/// `Debug` for a request body: its JSON, redacted, plus its `Cko-Idempotency-Key` (which the
+/// JSON skips).
+macro_rules! keyed_request_debug {
+    ($ty:ident) => {
+        impl core::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                $crate::redact::debug_as_json(f, stringify!($ty), self, &[("idempotency_key", &self.idempotency_key)])
+            }
+        }
+    };
+}
+pub(crate) use keyed_request_debug;
+
 /// Chaining setters for optional fields: `name(value)` sets `self.name` (or, in a builder,
 /// `self.at.name`) to `Some(value)`. `name: T,` takes any `impl Into<T>`; `name = T,` takes
 /// exactly a `T`, so that an integer literal (`.amount(2000)`) needs no suffix. Every entry ends

@@ -9,7 +9,9 @@ use serde_json::{Map, Value};
 use super::allocation::AmountAllocation;
 use super::billing_descriptor::BillingDescriptor;
 use super::customer::Customer;
-use super::field::{check_len, closed_set, setters, FieldError, FieldProblem, Fields};
+use super::field::{
+    check_len, closed_set, keyed_request_debug, metadata_setter, setters, FieldError, FieldProblem, Fields,
+};
 use super::item::Item;
 use super::recipient::Recipient;
 use super::risk::Risk;
@@ -376,11 +378,7 @@ impl PaymentRequestBuilder {
         self
     }
 
-    /// Adds a metadata entry.
-    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.request.metadata.get_or_insert_with(Map::new).insert(key.into(), value.into());
-        self
-    }
+    metadata_setter!(request);
 
     /// Adds a processing option (e.g. `("aft", true)`, `("order_id", "123456789")`).
     pub fn processing(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
@@ -416,11 +414,7 @@ impl PaymentRequestBuilder {
     }
 }
 
-impl core::fmt::Debug for PaymentRequest {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        crate::redact::debug_as_json(f, "PaymentRequest", self, &[("idempotency_key", &self.idempotency_key)])
-    }
-}
+keyed_request_debug!(PaymentRequest);
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,8 @@ use serde_json::{Map, Value};
 use super::billing_descriptor::BillingDescriptor;
 use super::destination::PayoutDestination;
 use super::field::{
-    check_len, closed_set, extra_setter, open_model, setters, FieldError, FieldProblem, Fields, FromJson,
+    check_len, closed_set, extra_setter, keyed_request_debug, metadata_setter, open_model, setters, FieldError,
+    FieldProblem, Fields, FromJson,
 };
 use super::instruction::Instruction;
 use super::item::Item;
@@ -270,11 +271,7 @@ impl PayoutRequestBuilder {
         self
     }
 
-    /// Adds a metadata entry.
-    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.request.metadata.get_or_insert_with(Map::new).insert(key.into(), value.into());
-        self
-    }
+    metadata_setter!(request);
 
     /// Adds a body field the SDK does not model. It must not repeat one of
     /// [`PayoutRequest::FIELDS`]: [`build`](Self::build) refuses that.
@@ -298,11 +295,7 @@ impl PayoutRequestBuilder {
 
 crate::redact::redacted_json_debug!(PayoutSource);
 
-impl core::fmt::Debug for PayoutRequest {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        crate::redact::debug_as_json(f, "PayoutRequest", self, &[("idempotency_key", &self.idempotency_key)])
-    }
-}
+keyed_request_debug!(PayoutRequest);
 
 #[cfg(test)]
 mod tests {

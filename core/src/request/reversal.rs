@@ -5,7 +5,9 @@ use alloc::string::String;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::field::{extra_setter, open_model, setters, FieldError, Fields, FromJson};
+use super::field::{
+    extra_setter, keyed_request_debug, metadata_setter, open_model, setters, FieldError, Fields, FromJson,
+};
 use crate::id::IdempotencyKey;
 
 /// `POST /payments/{id}/reversals`: return the funds of a payment whatever its state (the API
@@ -54,18 +56,9 @@ impl ReversalRequest {
         idempotency_key = IdempotencyKey,
     }
 
-    /// Adds a metadata entry.
-    #[must_use]
-    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.metadata.get_or_insert_with(Map::new).insert(key.into(), value.into());
-        self
-    }
+    metadata_setter!();
 
     extra_setter!();
 }
 
-impl core::fmt::Debug for ReversalRequest {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        crate::redact::debug_as_json(f, "ReversalRequest", self, &[("idempotency_key", &self.idempotency_key)])
-    }
-}
+keyed_request_debug!(ReversalRequest);
