@@ -1,38 +1,51 @@
-//! Receiving webhooks, offline: a receiver in this program (`support/receiver.rs`: a small hyper
-//! server that verifies and parses each delivery with `WebhookReceiver`), and the local sandbox
-//! pointed at it. A payment is made and captured; each signed event is printed as it arrives.
-//! Finally a forged delivery (signed with another key) is refused.
+//! Receiving webhooks. Your endpoint's handler, in whatever web framework, does what
+//! `handle_delivery` below does: check the delivery's `Cko-Signature` over the raw body with
+//! `WebhookReceiver`, read the event, and answer `200` (or, for a forgery, the status the failed
+//! check names). Here the local sandbox delivers its signed events to a [`WebhookInbox`], a
+//! loopback endpoint that runs the same checks; a payment is made and captured, each event is
+//! printed as it arrives, and a forged delivery is refused.
 //!
-//! `cargo run --example webhooks` (always offline: Checkout.com cannot reach this receiver).
-
-mod support;
+//! ```text
+//! cargo run --example webhooks
+//! ```
+//!
+//! Always offline: Checkout.com cannot reach an endpoint on this machine.
+//!
+//! [`WebhookInbox`]: checkout_sdk::sandbox::WebhookInbox
 
 use std::time::Duration;
 
-use bytes::Bytes;
-use checkout_sdk::core::webhook::{SignatureKey, WebhookReceiver, SIGNATURE_HEADER};
+use checkout_sdk::core::webhook::{SignatureKey, WebhookEvent, WebhookReceiver, SIGNATURE_HEADER};
 use checkout_sdk::prelude::*;
-use checkout_sdk::sandbox::ServerConfig;
+use checkout_sdk::sandbox::{ServerConfig, WebhookInbox};
 use checkout_sdk::simulator::{Simulator, WebhookEndpoint};
-use http_body_util::Full;
-use hyper_util::client::legacy::Client as HttpClient;
-use hyper_util::rt::TokioExecutor;
 
 /// The webhook's signature key, as set on the webhook in Checkout.com's dashboard.
 const SIGNATURE_KEY: &str = "whsk_example_5f1c0a3e9b2d";
 
+/// One delivery to your endpoint: the event and `200`, or no event and the status to answer.
+fn handle_delivery(receiver: &WebhookReceiver, headers: &[(&str, &str)], body: &[u8]) -> (Option<WebhookEvent>, u16) {
+    match receiver.receive_pairs(headers.iter().copied(), body) {
+        // Deliveries come at least once: fulfil an order once per event id.
+        Ok(event) => (Some(event), 200),
+        Err(refused) => (None, refused.check().http_status()),
+    }
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let key = SignatureKey::new(SIGNATURE_KEY)?;
-    let mut inbox = support::receiver::start(WebhookReceiver::new(key.clone())).await?;
+    let receiver = WebhookReceiver::new(key.clone());
+    let mut inbox = WebhookInbox::start(receiver.clone()).await?;
     println!("receiving webhooks at {}", inbox.url());
 
+    // The local sandbox, told to deliver to the inbox.
     let endpoint = WebhookEndpoint::new(inbox.url(), key)?;
-    let client =
-        Client::local_sandbox_with_config(Simulator::new(), ServerConfig::default().with_webhook_endpoint(endpoint))
-            .await?;
+    let config = ServerConfig::default().with_webhook_endpoint(endpoint);
+    let client = Client::local_sandbox_with_config(Simulator::new(), config).await?;
     let payments = client.payments();
-    let request = PaymentRequest::builder(support::visa(), 1000, Currency::USD).reference("ORD-WEBHOOKS").build()?;
+    let card = CardSource::new("4242424242424242", 6, 2030)?.cvv("100")?;
+    let request = PaymentRequest::builder(card, 1000, Currency::USD).reference("ORD-WEBHOOKS").build()?;
     let payment = payments.request(request).await?;
     payments.capture(&payment.id, ActionRequest::full().reference("CAPTURE")).await?;
 
@@ -49,14 +62,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         last_body = event.into_body();
     }
 
-    // The same body signed with another key is refused: 401, and nothing reaches the inbox.
+    // The same body signed with another key is refused, whoever receives it.
     let forged = SignatureKey::new("not-the-webhook-key")?.sign(&last_body);
-    let request = hyper::Request::post(inbox.url())
-        .header("Content-Type", "application/json")
-        .header(SIGNATURE_HEADER, forged)
-        .body(Full::new(Bytes::from(last_body)))?;
-    let answer = HttpClient::builder(TokioExecutor::new()).build_http().request(request).await?;
-    println!("forged delivery refused: {}", answer.status().as_u16());
-    assert!(inbox.next(Duration::from_millis(200)).await.is_none());
+    let headers = [("Content-Type", "application/json"), (SIGNATURE_HEADER, forged.as_str())];
+    let (event, status) = handle_delivery(&receiver, &headers, &last_body);
+    assert!(event.is_none());
+    println!("forged delivery refused: {status}");
     Ok(())
 }

@@ -20,7 +20,8 @@
 //! It delivers webhooks too: every payment state change becomes a signed event posted to the
 //! endpoints in [`ServerConfig::webhook_endpoints`] (and those added to the simulator), in the
 //! background, retried on [`RETRY_SCHEDULE`] scaled by [`ServerConfig::webhook_retry_scale`], in
-//! order per payment; `GET /sandbox/webhooks` lists the deliveries.
+//! order per payment; `GET /sandbox/webhooks` lists the deliveries. A [`WebhookInbox`] is an
+//! endpoint to point them at in tests and examples.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -48,11 +49,13 @@ use tokio::task::{JoinHandle, JoinSet};
 mod config;
 mod connections;
 mod delivery;
+pub mod inbox;
 mod log;
 mod service;
 
 pub use config::{default_max_connections, ServerConfig};
 pub use delivery::{MAX_RETRIES, RETRY_SCHEDULE};
+pub use inbox::WebhookInbox;
 pub use log::{LogLine, RequestLog};
 
 use connections::{Admitted, Registry, TrackedStream};
