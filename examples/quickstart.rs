@@ -23,7 +23,18 @@ use checkout_sdk::simulator::WebhookEndpoint;
 const WEBHOOK_KEY: &str = "whsk_quickstart_7d41c2";
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    // One line per failure, `error: ...` with its status and request id (never a secret).
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // Offline, the local sandbox delivers webhooks to an endpoint in this program (Checkout.com
     // cannot reach it: there, the inbox stays empty).
     let key = SignatureKey::new(WEBHOOK_KEY)?;
