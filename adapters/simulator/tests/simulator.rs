@@ -129,8 +129,12 @@ fn card(number: &str) -> Value {
     json!({"type": "card", "number": number, "expiry_month": 6, "expiry_year": 2030, "cvv": "100"})
 }
 
+/// The processing channel every payment names: the new-format key the tests use belongs to an
+/// account set up with processing channels, which needs one.
+const CHANNEL: &str = "pc_q4dbxom5jbgudnjzjpz7j2z6uq";
+
 fn payment(amount: u64, source: Value) -> Value {
-    json!({"source": source, "amount": amount, "currency": "USD", "reference": "ORD-1"})
+    json!({"source": source, "amount": amount, "currency": "USD", "reference": "ORD-1", "processing_channel_id": CHANNEL})
 }
 
 fn id_of(body: &Value) -> String {
@@ -270,7 +274,9 @@ fn unknown_paths_wrong_methods_and_bad_ids() {
         assert_eq!(resp.status, 404, "{path}");
         assert!(resp.raw.is_empty(), "{path}");
     }
-    let resp = api.get("/payments").expect(405);
+    // `GET /payments` lists by reference (which it needs); `/payments/search` takes a POST.
+    assert_eq!(api.get("/payments").expect(422).error_codes(), ["reference_required"]);
+    let resp = api.get("/payments/search").expect(405);
     assert_eq!(resp.header("Allow"), Some("POST"));
     let resp = api.post(&format!("/payments/{id}"), json!({})).expect(405);
     assert_eq!(resp.header("Allow"), Some("GET"));
@@ -382,7 +388,8 @@ fn invalid_payment_requests_get_422_with_their_codes() {
         ),
         (json!({}), &["amount_invalid", "currency_required", "payment_source_required"]),
     ];
-    for (body, codes) in cases {
+    for (mut body, codes) in cases {
+        body["processing_channel_id"] = json!(CHANNEL);
         let resp = api.pay(body.clone());
         assert_eq!(resp.status, 422, "{body}: {}", resp.text());
         assert_eq!(resp.body["error_type"], "request_invalid", "{body}");
@@ -763,7 +770,7 @@ fn ideal_and_other_apms_redirect_to_the_simulated_page() {
     let api = Api::seeded(19);
     let body = json!({
         "source": {"type": "ideal", "bic": "INGBNL2A", "description": "test ideal description"},
-        "amount": 100, "currency": "EUR", "reference": "pay_apm_ref",
+        "amount": 100, "currency": "EUR", "reference": "pay_apm_ref", "processing_channel_id": CHANNEL,
     });
     let pending = api.pay(body).expect(202).body;
     let id = id_of(&pending);
@@ -782,14 +789,16 @@ fn ideal_and_other_apms_redirect_to_the_simulated_page() {
     assert_eq!(api.status_of(&id), "Authorized");
 
     // Any other well-formed type is an APM too; failure declines it.
-    let other = json!({"source": {"type": "sofort"}, "amount": 100, "currency": "EUR", "reference": "r"});
+    let other = json!({"source": {"type": "sofort"}, "amount": 100, "currency": "EUR", "reference": "r",
+        "processing_channel_id": CHANNEL});
     let pending = api.pay(other).expect(202).body;
     let sid = link(&pending, "redirect").unwrap().rsplit('/').next().unwrap().to_string();
     let complete = format!("{BASE}/sandbox/apm/{sid}/complete?outcome=failure");
     Resp::from(api.sim.handle(&request(Method::Post, &complete, None, Vec::new())).response).expect(200);
     assert_eq!(api.status_of(&id_of(&pending)), "Declined");
     let pending =
-        api.pay(json!({"source": {"type": "my_new_wallet"}, "amount": 5, "currency": "GBP", "reference": "r"}));
+        api.pay(json!({"source": {"type": "my_new_wallet"}, "amount": 5, "currency": "GBP", "reference": "r",
+            "processing_channel_id": CHANNEL}));
     assert_eq!(pending.expect(202).body["status"], "Pending");
 }
 
