@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Output, Stdio};
 
-use checkout_sdk_fake::keys::SANDBOX_SECRET_KEY;
+use checkout_sdk_fake::keys::{PROCESSING_CHANNEL_ID, SANDBOX_SECRET_KEY};
 use serde_json::{json, Value};
 
 mod support;
@@ -52,7 +52,7 @@ fn run(args: &[&str]) -> Output {
 fn payment() -> Value {
     json!({
         "source": {"type": "card", "number": CARD, "expiry_month": 6, "expiry_year": 2030, "cvv": "100"},
-        "amount": 1000, "currency": "USD", "reference": "ORD-1",
+        "amount": 1000, "currency": "USD", "reference": "ORD-1", "processing_channel_id": PROCESSING_CHANNEL_ID,
     })
 }
 

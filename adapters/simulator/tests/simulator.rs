@@ -10,9 +10,11 @@ use checkout_sdk_simulator::{
 };
 use serde_json::{json, Value};
 
+// The new-format key the tests use belongs to an account set up with processing channels: its
+// payments name `CHANNEL`.
 use checkout_sdk_fake::keys::{
-    LEGACY_PUBLIC_KEY as PUBLIC_LEGACY_KEY, LEGACY_SECRET_KEY as LEGACY_KEY, SANDBOX_BASE_URL as BASE,
-    SANDBOX_PUBLIC_KEY as PUBLIC_BEARER_KEY, SANDBOX_SECRET_KEY as BEARER_KEY,
+    LEGACY_PUBLIC_KEY as PUBLIC_LEGACY_KEY, LEGACY_SECRET_KEY as LEGACY_KEY, PROCESSING_CHANNEL_ID as CHANNEL,
+    SANDBOX_BASE_URL as BASE, SANDBOX_PUBLIC_KEY as PUBLIC_BEARER_KEY, SANDBOX_SECRET_KEY as BEARER_KEY,
 };
 use checkout_sdk_fake::runtime::RecordingSleeper;
 
@@ -128,10 +130,6 @@ impl Api {
 fn card(number: &str) -> Value {
     json!({"type": "card", "number": number, "expiry_month": 6, "expiry_year": 2030, "cvv": "100"})
 }
-
-/// The processing channel every payment names: the new-format key the tests use belongs to an
-/// account set up with processing channels, which needs one.
-const CHANNEL: &str = "pc_q4dbxom5jbgudnjzjpz7j2z6uq";
 
 fn payment(amount: u64, source: Value) -> Value {
     json!({"source": source, "amount": amount, "currency": "USD", "reference": "ORD-1", "processing_channel_id": CHANNEL})
