@@ -71,7 +71,8 @@ fn main() -> std::process::ExitCode {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
     let result: Result<(), Error> = runtime.block_on(async {
         let server = checkout_sdk_sandbox::start().await.map_err(|e| InvalidInput::BaseUrl(e.to_string()))?;
-        let config = Config::new(SecretKey::new(SIMULATOR_KEY)?, Environment::custom(&server.base_url())?);
+        let config = Config::new(SecretKey::new(SIMULATOR_KEY)?, Environment::custom(&server.base_url())?)
+            .with_processing_channel(ProcessingChannelId::new(checkout_sdk::LOCAL_PROCESSING_CHANNEL)?);
         let client = Client::builder()
             .config(config)
             .transport(StdTransport)

@@ -1015,7 +1015,7 @@ fn oauth_client_credentials_are_exchanged_for_tokens_that_expire() {
         (None, "grant_type=client_credentials&client_id=ack_vvzhoai466su3j3vbxb47ts5oe", 401, "invalid_client"),
         (Some(BASIC), "", 400, "invalid_request"),
         (Some(BASIC), "grant_type=password", 400, "unsupported_grant_type"),
-        (Some(BASIC), "grant_type=client_credentials&scope=gateway+everything", 400, "invalid_scope"),
+        (Some(BASIC), "grant_type=client_credentials&scope=gateway+Everything%21", 400, "invalid_scope"),
         (Some(BASIC), "grant_type=%zz", 400, "invalid_request"),
     ] {
         let refused = token_request(&api, authorization, body);
