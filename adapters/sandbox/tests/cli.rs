@@ -126,6 +126,24 @@ fn options_come_from_environment_variables() {
 }
 
 #[test]
+fn oauth_tokens_live_as_long_as_the_token_lifetime_option_says() {
+    let form = "grant_type=client_credentials&client_id=ack_vvzhoai466su3j3vbxb47ts5oe&client_secret=s3cr3t";
+    // The seeded clock moves a second per request: a one-second token has expired by the next one.
+    for (lifetime, expires_in, status) in [("60m", 3600, 201), ("1s", 1, 401)] {
+        let sandbox = spawn(&["--addr", "127.0.0.1:0", "--seed", "3", "--token-lifetime", lifetime], &[]);
+        let headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Connection", "close")];
+        let bytes = support::request_bytes("POST", "/connect/token", &sandbox.addr, &headers, form.as_bytes());
+        let token = support::Connection::new(sandbox.addr.clone()).send(&bytes).json();
+        assert_eq!(token["expires_in"], expires_in, "{lifetime}: {token}");
+        let auth = format!("Bearer {}", token["access_token"].as_str().expect("a token"));
+        let (answer, _) = request(&sandbox.addr, "POST", "/payments", &[("Authorization", &auth)], Some(&payment()));
+        assert_eq!(answer, status, "{lifetime}");
+    }
+    let refused = run(&["--token-lifetime", "0s"]);
+    assert_eq!(refused.status.code(), Some(2));
+}
+
+#[test]
 fn the_same_seed_gives_the_same_run() {
     let run_once = |seed: &str| {
         let sandbox = spawn(&["--addr", "127.0.0.1:0", "--seed", seed, "--quiet"], &[]);
