@@ -2253,6 +2253,97 @@ fn random_request_mixes_never_break_the_simulator() {
 }
 
 #[test]
+fn random_requests_to_the_new_routes_never_break_the_simulator() {
+    let api = Api::seeded(43);
+    let mut estimated_body = payment(1000, card(test_cards::VISA));
+    estimated_body["authorization_type"] = json!("Estimated");
+    let pay = id_of(&api.pay(estimated_body).expect(201).body);
+    let retry = id_of(&api.pay(recurring(1051)).expect(201).body);
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n.max(1) as u64) as usize
+    };
+    let paths = [
+        "/payments".to_string(),
+        format!("/payments/{pay}/authorizations"),
+        format!("/payments/{pay}/reversals"),
+        format!("/payments/{pay}/captures"),
+        format!("/payments/{retry}/cancellations"),
+        "/payments/search".to_string(),
+        "/payments/search?skip=1".to_string(),
+        "/payments/search?skip=%zz".to_string(),
+        "/payments?reference=ORD-1&limit=2&skip=1".to_string(),
+        "/payments?reference=%zz".to_string(),
+        "/payments?limit=1000".to_string(),
+        "/connect/token".to_string(),
+    ];
+    let auths = [format!("Bearer {BEARER_KEY}"), LEGACY_KEY.to_string(), BASIC.to_string(), String::new()];
+    let values = [
+        json!(null),
+        json!(-1),
+        json!(0),
+        json!(250),
+        json!(1051),
+        json!(1.5),
+        json!("Estimated"),
+        json!("reference:'ORD-1' AND amount:100"),
+        json!("status:'Paid' OR x"),
+        json!("2026-01-01"),
+        json!({"type": "bank_account", "country": "GB", "account_number": "13654567"}),
+        json!({"type": "card", "number": test_cards::VISA, "expiry_month": 6, "expiry_year": 2030}),
+        json!({"dunning": {"enabled": true}, "downtime": {"enabled": "yes"}}),
+        json!([]),
+        json!("\u{0}\u{202e}é"),
+    ];
+    let fields = [
+        "amount",
+        "destination",
+        "authorization_type",
+        "merchant_initiated",
+        "retry",
+        "processing_channel_id",
+        "query",
+        "limit",
+        "from",
+        "to",
+        "source",
+    ];
+    for i in 0..3_000 {
+        let method = if next(4) == 0 { Method::Get } else { Method::Post };
+        let path = &paths[next(paths.len())];
+        let body: Vec<u8> = match next(5) {
+            0 => Vec::new(),
+            1 => (0..next(64)).map(|_| next(256) as u8).collect(),
+            2 => b"grant_type=client_credentials&scope=gateway".to_vec(),
+            _ => {
+                let mut body = payment(100 + next(3) as u64, card(test_cards::VISA));
+                for _ in 0..next(4) {
+                    body[fields[next(fields.len())]] = values[next(values.len())].clone();
+                }
+                body.to_string().into_bytes()
+            }
+        };
+        let mut request = request(method, &format!("{BASE}{path}"), Some(&auths[next(auths.len())]), body);
+        if next(2) == 0 {
+            request.headers.insert("Cko-Idempotency-Key", format!("k{}", next(20)));
+        }
+        let response = api.sim.handle(&request).response;
+        assert!((200..600).contains(&response.status), "#{i} {method} {path}: {}", response.status);
+        assert!(response.headers.get("Cko-Request-Id").is_some(), "#{i}");
+        assert_no_card_data(&String::from_utf8_lossy(&response.body));
+    }
+    // The bookkeeping still holds: never past the cap, never more captured or refunded than there is.
+    let balances = api.get(&format!("/payments/{pay}")).expect(200).body["balances"].clone();
+    let authorized = balances["total_authorized"].as_u64().unwrap();
+    assert!(authorized <= 2000, "{balances}");
+    assert!(balances["total_captured"].as_u64().unwrap() <= authorized, "{balances}");
+    assert!(balances["total_refunded"].as_u64().unwrap() <= balances["total_captured"].as_u64().unwrap());
+}
+
+#[test]
 fn the_dashboard_lists_payments_newest_first_with_status_amounts_and_actions() {
     let api = Api::seeded(45);
     let anonymous = Api { sim: api.sim.clone(), base: BASE.to_string(), auth: String::new() };
