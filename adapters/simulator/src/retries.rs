@@ -123,6 +123,11 @@ impl RetrySchedule {
         !self.cancelled
     }
 
+    /// Cancels the retry.
+    pub(crate) fn cancel(&mut self) {
+        self.cancelled = true;
+    }
+
     /// The payment's `retry` object.
     pub(crate) fn to_json(self) -> Value {
         json!({
@@ -214,7 +219,7 @@ fn cancel(ledger: &mut Ledger, ctx: &Ctx<'_>, id: &PaymentId, body: &[u8]) -> Re
     }
     let _ = ledger.payments.update(id.as_str(), |payment| {
         if let Some(retry) = &mut payment.retry {
-            retry.cancelled = true;
+            retry.cancel();
         }
     });
     let mut out = Map::new();

@@ -3,8 +3,9 @@
 //!
 //! Always for the full amount: the whole authorization, or everything captured and not yet
 //! refunded (what was left uncaptured can no longer be captured once a refund starts, as with
-//! `/refunds`). A payment with nothing left to reverse (declined, pending, voided, refunded, a
-//! card verification) is 403 like any action not allowed now: the simulator's choice.
+//! `/refunds`). A declined payment with a scheduled retry has its retry cancelled instead. A
+//! payment with nothing left to reverse (declined, pending, voided, refunded, a card
+//! verification) is 403 like any action not allowed now: the simulator's choice.
 
 use checkout_sdk_core::id::PaymentId;
 use checkout_sdk_core::transport::Method;
@@ -54,6 +55,9 @@ pub(crate) fn handle(ledger: &mut Ledger, ctx: &Ctx<'_>, route: Route, body: &[u
 enum Reversal {
     Void,
     Refund,
+    /// Cancels a scheduled retry: no money moves, so no action is recorded and the answer names
+    /// no `action_type`.
+    CancelRetry,
 }
 
 fn reverse(ledger: &mut Ledger, ctx: &Ctx<'_>, id: &PaymentId, body: &[u8]) -> Reply {
@@ -74,6 +78,8 @@ fn reverse(ledger: &mut Ledger, ctx: &Ctx<'_>, id: &PaymentId, body: &[u8]) -> R
         (Reversal::Void, payment.authorized())
     } else if payment.can_refund() {
         (Reversal::Refund, payment.captured.saturating_sub(payment.refunded))
+    } else if payment.retry.is_some_and(|retry| retry.is_scheduled()) {
+        (Reversal::CancelRetry, 0)
     } else {
         return Reply::empty(403);
     };
@@ -81,11 +87,12 @@ fn reverse(ledger: &mut Ledger, ctx: &Ctx<'_>, id: &PaymentId, body: &[u8]) -> R
         return Reply::empty(403);
     }
     let kind = match reversal {
-        Reversal::Void => "Void",
-        Reversal::Refund => "Refund",
+        Reversal::Void => Some("Void"),
+        Reversal::Refund => Some("Refund"),
+        Reversal::CancelRetry => None,
     };
     let action_id = ledger.ids.id("act_");
-    let action = Action {
+    let action = kind.map(|kind| Action {
         id: action_id.clone(),
         kind,
         processed_on: ledger.clock.now(),
@@ -94,13 +101,18 @@ fn reverse(ledger: &mut Ledger, ctx: &Ctx<'_>, id: &PaymentId, body: &[u8]) -> R
         auth_code: None,
         reference: reference.clone(),
         metadata,
-    };
+    });
     let recorded = ledger.payments.update(id.as_str(), |payment| {
         match reversal {
             Reversal::Void => payment.voided = true,
             Reversal::Refund => payment.refunded = payment.refunded.saturating_add(amount),
+            Reversal::CancelRetry => {
+                if let Some(retry) = &mut payment.retry {
+                    retry.cancel();
+                }
+            }
         }
-        payment.actions.push(action);
+        payment.actions.extend(action);
     });
     if recorded.is_none() {
         return Reply::empty(404);
@@ -110,7 +122,9 @@ fn reverse(ledger: &mut Ledger, ctx: &Ctx<'_>, id: &PaymentId, body: &[u8]) -> R
     if let Some(reference) = reference {
         out.insert("reference".into(), json!(reference));
     }
-    out.insert("action_type".into(), json!(kind));
+    if let Some(kind) = kind {
+        out.insert("action_type".into(), json!(kind));
+    }
     out.insert("_links".into(), json!({ "payment": { "href": format!("{}/payments/{id}", ctx.base) } }));
     Reply::json(202, Value::Object(out))
 }

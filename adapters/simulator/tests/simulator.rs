@@ -1149,6 +1149,13 @@ fn reversal_voids_an_authorization_and_refunds_a_capture() {
     let declined = id_of(&api.pay(payment(1005, card(test_cards::VISA))).expect(201).body);
     api.post_empty(&format!("/payments/{declined}/reversals")).expect(403);
     api.post_empty("/payments/pay_aaaaaaaaaaaaaaaaaaaaaaaaaa/reversals").expect(404);
+    // A scheduled retry is cancelled: no money moves, no action, no action type.
+    let retried = id_of(&api.pay(recurring(1051)).expect(201).body);
+    let cancelled = api.post_empty(&format!("/payments/{retried}/reversals")).expect(202).body;
+    assert!(cancelled.get("action_type").is_none(), "{cancelled}");
+    assert_eq!(api.status_of(&retried), "Declined");
+    assert_eq!(api.get(&format!("/payments/{retried}/actions")).expect(200).body.as_array().map(Vec::len), Some(1));
+    api.post_empty(&format!("/payments/{retried}/reversals")).expect(403);
     let fresh = id_of(&api.approved(100));
     let invalid = api.post(&format!("/payments/{fresh}/reversals"), json!({"reference": "x".repeat(51)})).expect(422);
     assert_eq!(invalid.error_codes(), ["reference_invalid"]);
