@@ -339,6 +339,10 @@ async fn measure(args: &Args, base_url: &str) -> Result<(Phase, Phase, usize, us
     let config = Config::new(
         SecretKey::new(KEY).map_err(|e| e.to_string())?,
         Environment::custom(base_url).map_err(|e| e.to_string())?,
+    )
+    // A new-format key's account names a processing channel on every payment.
+    .with_processing_channel(
+        ProcessingChannelId::new(checkout_sdk::LOCAL_PROCESSING_CHANNEL).map_err(|e| e.to_string())?,
     );
     let transport = HyperTransport::builder().timeout(Duration::from_secs(30)).build();
     let sdk = Client::builder()

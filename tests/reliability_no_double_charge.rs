@@ -68,6 +68,9 @@ async fn no_payment_is_charged_twice_under_random_faults() {
     let config = Config::new(
         SecretKey::new(KEY).expect("valid key"),
         Environment::custom(&server.base_url()).expect("loopback base URL"),
+    )
+    .with_processing_channel(
+        ProcessingChannelId::new(checkout_sdk_fake::keys::PROCESSING_CHANNEL_ID).expect("a valid channel"),
     );
     let policy =
         RetryPolicy::default().with_max_retries(6).with_backoff(Duration::from_millis(1), Duration::from_millis(20));
@@ -175,6 +178,9 @@ async fn each_fault_kind_in_turn_still_gives_one_payment() {
     let config = Config::new(
         SecretKey::new(KEY).expect("valid key"),
         Environment::custom(&server.base_url()).expect("loopback base URL"),
+    )
+    .with_processing_channel(
+        ProcessingChannelId::new(checkout_sdk_fake::keys::PROCESSING_CHANNEL_ID).expect("a valid channel"),
     );
     let transport = HyperTransport::builder().timeout(Duration::from_secs(2)).build();
     let policy =

@@ -167,6 +167,11 @@ fn legacy() -> SecretKey {
     SecretKey::new(LEGACY_KEY).expect("valid sk_test_ key")
 }
 
+/// The processing channel that accounts with `sk_sbox_` keys name on every payment.
+fn channel() -> ProcessingChannelId {
+    ProcessingChannelId::new(checkout_sdk_fake::keys::PROCESSING_CHANNEL_ID).expect("a valid channel id")
+}
+
 fn visa_card() -> CardSource {
     CardSource::new(VISA, 6, 2030).and_then(|c| c.cvv(VISA_CVV)).expect("valid Visa").name("Jane Doe").billing_address(
         checkout_sdk::core::source::Address::new().address_line1("1 Main St").city("London").country("GB"),
@@ -481,7 +486,8 @@ async fn errors_never_quote_the_key_or_the_card() {
     }
     let sim = Simulator::seeded(11);
     for (name, key) in [("sbox", sbox()), ("legacy", legacy())] {
-        let client = checkout_sdk::core::Client::new(Config::sandbox(key), sim.clone());
+        let client =
+            checkout_sdk::core::Client::new(Config::sandbox(key).with_processing_channel(channel()), sim.clone());
         let expired = CardSource::new(AMEX, 6, 2019).and_then(|c| c.cvv(AMEX_CVV)).expect("well-formed");
         let error = client.payments().request(payment_request(expired, 6500, "ORD-OLD")).await.expect_err("422");
         ev.error(&format!("{name} simulator 422"), &error);
@@ -589,7 +595,8 @@ fn tracing_output_of_client_calls_has_no_secrets() {
                 .with_max_retries(3)
                 .with_backoff(Duration::from_millis(1), Duration::from_millis(5));
             for (name, key) in [("sbox", sbox()), ("legacy", legacy())] {
-                let config = Config::new(key, Environment::custom(&server.base_url()).expect("loopback URL"));
+                let config = Config::new(key, Environment::custom(&server.base_url()).expect("loopback URL"))
+                    .with_processing_channel(channel());
                 let transport = HyperTransport::builder().timeout(Duration::from_secs(5)).build();
                 let client = Client::builder()
                     .config(config)
@@ -620,10 +627,13 @@ async fn cassettes_recorded_around_the_simulator_are_scrubbed() {
     let policy =
         RetryPolicy::default().with_max_retries(3).with_backoff(Duration::from_millis(1), Duration::from_millis(5));
     for (name, key) in [("sbox", sbox()), ("legacy", legacy())] {
-        let client = checkout_sdk::core::Client::builder(Config::sandbox(key), recorder.clone())
-            .sleeper(TokioSleeper::new())
-            .retry_policy(policy.clone())
-            .build();
+        let client = checkout_sdk::core::Client::builder(
+            Config::sandbox(key).with_processing_channel(channel()),
+            recorder.clone(),
+        )
+        .sleeper(TokioSleeper::new())
+        .retry_policy(policy.clone())
+        .build();
         lifecycle(&client, &sim, &mut ev, &format!("cassette {name}")).await;
     }
     assert!(recorder.len() >= 16, "only {} interactions were recorded", recorder.len());
@@ -1324,7 +1334,10 @@ fn debug_texts(value: &dyn std::fmt::Debug) -> Vec<String> {
 /// Finding 6: the simulator echoes `metadata` like the API; `Debug` of the payment showed it.
 #[test]
 fn debug_of_a_payment_hides_a_card_number_echoed_in_metadata() {
-    let client = checkout_sdk::core::Client::new(Config::sandbox(sbox()), Simulator::seeded(21));
+    let client = checkout_sdk::core::Client::new(
+        Config::sandbox(sbox()).with_processing_channel(channel()),
+        Simulator::seeded(21),
+    );
     let request = PaymentRequest::builder(visa_card(), 6500, Currency::USD)
         .reference("ORD-ECHO")
         .metadata("card", VISA)

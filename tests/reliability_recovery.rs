@@ -229,6 +229,16 @@ impl World {
 
 fn config(base: &str) -> Config {
     Config::new(SecretKey::new(KEY).expect("valid key"), Environment::custom(base).expect("loopback base URL"))
+        .with_processing_channel(
+            ProcessingChannelId::new(checkout_sdk_fake::keys::PROCESSING_CHANNEL_ID).expect("a valid channel"),
+        )
+}
+
+/// The shared sandbox's configuration, with the account's processing channel.
+fn sandbox_config() -> Config {
+    Config::sandbox(SecretKey::new(KEY).expect("valid key")).with_processing_channel(
+        ProcessingChannelId::new(checkout_sdk_fake::keys::PROCESSING_CHANNEL_ID).expect("a valid channel"),
+    )
 }
 
 fn run_cases(runtime: &tokio::runtime::Runtime, world: &World) {
@@ -248,7 +258,7 @@ fn random_fault_sequences_in_memory_never_hide_a_payment_and_recover_to_exactly_
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let simulator = Simulator::seeded(9);
     let inner: Arc<dyn HttpTransport> = Arc::new(simulator.clone());
-    let world = World::new(simulator, inner, Config::sandbox(SecretKey::new(KEY).expect("valid key")));
+    let world = World::new(simulator, inner, sandbox_config());
     run_cases(&runtime, &world);
     assert_eq!(world.next.load(Ordering::Relaxed), u64::from(CASES), "every case ran");
 }
@@ -279,8 +289,7 @@ async fn pay_through(
     reference: &str,
 ) -> Result<Response<Payment>, Error> {
     let inner: Arc<dyn HttpTransport> = Arc::new(simulator.clone());
-    let world =
-        World::new(simulator.clone(), Arc::clone(&inner), Config::sandbox(SecretKey::new(KEY).expect("valid key")));
+    let world = World::new(simulator.clone(), Arc::clone(&inner), sandbox_config());
     let faulty = Arc::new(FaultyTransport::new(inner));
     faulty.script(faults);
     let client = world.client(faulty, 2);
@@ -320,8 +329,7 @@ async fn three_timeouts_hand_back_the_key_and_resending_with_it_makes_one_paymen
     assert_eq!(simulator.payments_with_reference("F2"), 1);
 
     // The documented recovery: the same request, with the key the error handed back.
-    let client: Client =
-        checkout_sdk::core::Client::new(Config::sandbox(SecretKey::new(KEY).expect("valid")), simulator.clone()).into();
+    let client: Client = checkout_sdk::core::Client::new(sandbox_config(), simulator.clone()).into();
     let request = PaymentRequest::builder(card(), AMOUNT, Currency::USD)
         .reference("F2")
         .idempotency_key(key.clone())
@@ -350,7 +358,7 @@ impl HttpTransport for ProcessesThenHangs {
 #[tokio::test]
 async fn a_cancelled_call_retried_with_the_callers_key_makes_one_payment() {
     let simulator = Simulator::seeded(14);
-    let config = Config::sandbox(SecretKey::new(KEY).expect("valid key"));
+    let config = sandbox_config();
     let hanging: Client = checkout_sdk::core::Client::new(config.clone(), ProcessesThenHangs(simulator.clone())).into();
     // The caller fixes the key before the call, so a cancelled call can be recovered.
     let key = IdempotencyKey::new("order-7731-payment").expect("valid");

@@ -11,6 +11,9 @@ pub const LEGACY_SECRET_KEY: &str = "sk_test_fde517a8-3f01-41ef-b4bd-4282384b0a6
 pub const SANDBOX_PUBLIC_KEY: &str = "pk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e";
 /// A legacy sandbox public key (accepted by `POST /tokens` only).
 pub const LEGACY_PUBLIC_KEY: &str = "pk_test_fde517a8-3f01-41ef-b4bd-4282384b0a64";
+/// A processing channel id: accounts with new-format keys (or OAuth credentials) name one on every
+/// payment and payout, or the API (and the simulator) answers 422 `processing_channel_id_required`.
+pub const PROCESSING_CHANNEL_ID: &str = "pc_q4dbxom5jbgudnjzjpz7j2z6uq";
 /// The sandbox's base URL, without a trailing slash.
 pub const SANDBOX_BASE_URL: &str = "https://api.sandbox.checkout.com";
 

@@ -76,6 +76,11 @@ struct Args {
     #[arg(long, env = "CHECKOUT_SANDBOX_MAX_IDEMPOTENCY_RECORDS", value_name = "N", default_value_t = Limits::default().idempotency_records)]
     max_idempotency_records: usize,
 
+    /// How long the OAuth access tokens issued at /connect/token live (at least 1s); shorten it to
+    /// see clients refresh them.
+    #[arg(long, env = "CHECKOUT_SANDBOX_TOKEN_LIFETIME", value_name = "DURATION", default_value = "60m", value_parser = duration)]
+    token_lifetime: Duration,
+
     /// Do not log requests (the variable takes 1/0, true/false, yes/no, on/off).
     #[arg(long, env = "CHECKOUT_SANDBOX_QUIET", value_parser = clap::builder::BoolishValueParser::new())]
     quiet: bool,
@@ -228,10 +233,11 @@ impl Args {
     }
 
     fn simulator(&self) -> Simulator {
-        let simulator = self.seed.map_or_else(Simulator::new, Simulator::seeded);
-        simulator.with_limits(
+        let simulator = self.seed.map_or_else(Simulator::new, Simulator::seeded).with_limits(
             Limits::default().with_payments(self.max_payments).with_idempotency_records(self.max_idempotency_records),
-        )
+        );
+        simulator.set_token_lifetime(self.token_lifetime);
+        simulator
     }
 }
 

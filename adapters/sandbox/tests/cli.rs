@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Output, Stdio};
 
-use checkout_sdk_fake::keys::SANDBOX_SECRET_KEY;
+use checkout_sdk_fake::keys::{PROCESSING_CHANNEL_ID, SANDBOX_SECRET_KEY};
 use serde_json::{json, Value};
 
 mod support;
@@ -52,7 +52,7 @@ fn run(args: &[&str]) -> Output {
 fn payment() -> Value {
     json!({
         "source": {"type": "card", "number": CARD, "expiry_month": 6, "expiry_year": 2030, "cvv": "100"},
-        "amount": 1000, "currency": "USD", "reference": "ORD-1",
+        "amount": 1000, "currency": "USD", "reference": "ORD-1", "processing_channel_id": PROCESSING_CHANNEL_ID,
     })
 }
 
@@ -123,6 +123,24 @@ fn options_come_from_environment_variables() {
     let again = spawn(&["--addr", "127.0.0.1:0", "--seed", "7"], &[]);
     let (_, same) = request(&again.addr, "POST", "/payments", &[("Authorization", &auth)], Some(&payment()));
     assert_eq!(same["id"], first["id"]);
+}
+
+#[test]
+fn oauth_tokens_live_as_long_as_the_token_lifetime_option_says() {
+    let form = "grant_type=client_credentials&client_id=ack_vvzhoai466su3j3vbxb47ts5oe&client_secret=s3cr3t";
+    // The seeded clock moves a second per request: a one-second token has expired by the next one.
+    for (lifetime, expires_in, status) in [("60m", 3600, 201), ("1s", 1, 401)] {
+        let sandbox = spawn(&["--addr", "127.0.0.1:0", "--seed", "3", "--token-lifetime", lifetime], &[]);
+        let headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Connection", "close")];
+        let bytes = support::request_bytes("POST", "/connect/token", &sandbox.addr, &headers, form.as_bytes());
+        let token = support::Connection::new(sandbox.addr.clone()).send(&bytes).json();
+        assert_eq!(token["expires_in"], expires_in, "{lifetime}: {token}");
+        let auth = format!("Bearer {}", token["access_token"].as_str().expect("a token"));
+        let (answer, _) = request(&sandbox.addr, "POST", "/payments", &[("Authorization", &auth)], Some(&payment()));
+        assert_eq!(answer, status, "{lifetime}");
+    }
+    let refused = run(&["--token-lifetime", "0s"]);
+    assert_eq!(refused.status.code(), Some(2));
 }
 
 #[test]

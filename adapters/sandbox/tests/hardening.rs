@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use checkout_sdk_fake::keys::SANDBOX_SECRET_KEY;
+use checkout_sdk_fake::keys::{PROCESSING_CHANNEL_ID, SANDBOX_SECRET_KEY};
 use checkout_sdk_sandbox::{SandboxServer, ServerConfig};
 use checkout_sdk_simulator::{Fault, Simulator};
 use serde_json::{json, Value};
@@ -74,7 +74,7 @@ fn post_payment(host: &str, extra_headers: &[&[u8]], body: &Value) -> Vec<u8> {
 fn card_payment() -> Value {
     json!({
         "source": {"type": "card", "number": "4242424242424242", "expiry_month": 6, "expiry_year": 2030},
-        "amount": 1000, "currency": "USD", "reference": "ORD-1",
+        "amount": 1000, "currency": "USD", "reference": "ORD-1", "processing_channel_id": PROCESSING_CHANNEL_ID,
     })
 }
 

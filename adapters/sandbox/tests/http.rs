@@ -10,7 +10,7 @@ use checkout_sdk_core::operation::Operation;
 use checkout_sdk_core::prelude::*;
 use checkout_sdk_core::retry::RetryPolicy;
 use checkout_sdk_core::transport::HttpTransport;
-use checkout_sdk_fake::keys::{LEGACY_SECRET_KEY, SANDBOX_SECRET_KEY as KEY};
+use checkout_sdk_fake::keys::{LEGACY_SECRET_KEY, PROCESSING_CHANNEL_ID, SANDBOX_SECRET_KEY as KEY};
 use checkout_sdk_hyper::{HyperTransport, TokioSleeper};
 use checkout_sdk_sandbox::SandboxServer;
 use checkout_sdk_simulator::{Fault, Simulator};
@@ -23,7 +23,8 @@ async fn server() -> SandboxServer {
 
 fn client(server: &SandboxServer, key: &str, retries: RetryPolicy) -> Client {
     let config =
-        Config::new(key.parse().expect("a valid key"), Environment::custom(&server.base_url()).expect("loopback url"));
+        Config::new(key.parse().expect("a valid key"), Environment::custom(&server.base_url()).expect("loopback url"))
+            .with_processing_channel(ProcessingChannelId::new(PROCESSING_CHANNEL_ID).expect("a channel id"));
     Client::builder(config, HyperTransport::builder().timeout(Duration::from_secs(5)).build())
         .sleeper(TokioSleeper::new())
         .retry_policy(retries)

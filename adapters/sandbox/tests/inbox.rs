@@ -6,9 +6,10 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use checkout_sdk_core::id::ProcessingChannelId;
 use checkout_sdk_core::prelude::*;
 use checkout_sdk_core::webhook::{SignatureKey, WebhookReceiver, SIGNATURE_HEADER};
-use checkout_sdk_fake::keys::SANDBOX_SECRET_KEY as KEY;
+use checkout_sdk_fake::keys::{PROCESSING_CHANNEL_ID, SANDBOX_SECRET_KEY as KEY};
 use checkout_sdk_hyper::HyperTransport;
 use checkout_sdk_sandbox::{ServerConfig, WebhookInbox};
 use checkout_sdk_simulator::{Simulator, WebhookEndpoint};
@@ -78,7 +79,8 @@ async fn pointed_at_the_sandbox_it_receives_a_payments_events_in_order() {
     let server = checkout_sdk_sandbox::serve_with(([127, 0, 0, 1], 0).into(), Simulator::seeded(5), config)
         .await
         .expect("bound");
-    let config = Config::new(KEY.parse().expect("a key"), Environment::custom(&server.base_url()).expect("a url"));
+    let config = Config::new(KEY.parse().expect("a key"), Environment::custom(&server.base_url()).expect("a url"))
+        .with_processing_channel(ProcessingChannelId::new(PROCESSING_CHANNEL_ID).expect("a channel"));
     let client = Client::new(config, HyperTransport::new());
     let card = CardSource::new("4242424242424242", 6, 2030).and_then(|c| c.cvv("100")).expect("a card");
     let request = PaymentRequest::builder(card, 1000, Currency::USD).reference("ORD-INBOX").build().expect("valid");

@@ -8,7 +8,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use checkout_sdk_fake::keys::SANDBOX_SECRET_KEY;
+use checkout_sdk_fake::keys::{PROCESSING_CHANNEL_ID, SANDBOX_SECRET_KEY};
 use serde_json::json;
 
 mod support;
@@ -76,7 +76,7 @@ fn a_long_run_of_large_requests_keeps_memory_under_the_documented_bound() {
                 "name": "n".repeat(255),
                 "billing_address": {"address_line1": "a".repeat(480), "address_line2": "b".repeat(480)},
             },
-            "amount": 1000 + (i % 900), "currency": "USD",
+            "amount": 1000 + (i % 900), "currency": "USD", "processing_channel_id": PROCESSING_CHANNEL_ID,
             "reference": format!("{i:0>50}"),
             "description": "d".repeat(100),
             "success_url": format!("https://shop.example/{}", "s".repeat(230)),

@@ -125,13 +125,13 @@ fn act(ledger: &mut Ledger, ctx: &Ctx<'_>, id: &PaymentId, body: &[u8], kind: Ac
     let (allowed, available, too_much) = match kind {
         ActionKind::Capture => (
             payment.can_capture(),
-            payment.amount.saturating_sub(payment.captured),
+            payment.authorized().saturating_sub(payment.captured),
             "capture_value_greater_than_authorized",
         ),
         ActionKind::Refund => {
             (payment.can_refund(), payment.captured.saturating_sub(payment.refunded), "refund_amount_exceeds_balance")
         }
-        ActionKind::Void => (payment.can_void(), payment.amount, ""),
+        ActionKind::Void => (payment.can_void(), payment.authorized(), ""),
     };
     if !allowed || payment.actions.len() >= ledger.payments.actions_per_payment() {
         return Reply::empty(403);

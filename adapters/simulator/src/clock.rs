@@ -74,6 +74,80 @@ pub(crate) fn rfc3339(secs: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", in_day / 3600, in_day % 3600 / 60, in_day % 60)
 }
 
+/// Days since 1970-01-01 of a civil date (the inverse of `civil_from_days`).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Seconds since the Unix epoch of an ISO 8601 timestamp as clients send them: a date
+/// (`2026-01-31`, midnight UTC), or a date and time to the minute or second with optional
+/// fractions (ignored) and an optional zone (`Z` or `±HH:MM`; none means UTC, as Python's
+/// `datetime.isoformat()` leaves it). `None` for anything else, or a date that does not exist.
+pub(crate) fn parse_rfc3339(text: &str) -> Option<i64> {
+    let number = |s: &str| -> Option<i64> {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+    };
+    let (date, rest) = match text.find(['T', 't', ' ']) {
+        Some(at) => (text.get(..at)?, Some(text.get(at + 1..)?)),
+        None => (text, None),
+    };
+    let mut parts = date.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d) = (number(y)?, u32::try_from(number(m)?).ok()?, u32::try_from(number(d)?).ok()?);
+    if !(1..=12).contains(&m) || d == 0 || civil_from_days(days_from_civil(y, m, d)) != (y, m, d) {
+        return None;
+    }
+    let mut secs = days_from_civil(y, m, d) * 86_400;
+    let Some(rest) = rest else {
+        return Some(secs);
+    };
+    let zone_at = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
+    let (time, zone) = rest.split_at(zone_at);
+    let time = time.split_once('.').map_or(time, |(whole, fraction)| {
+        if fraction.bytes().all(|b| b.is_ascii_digit()) && !fraction.is_empty() {
+            whole
+        } else {
+            "invalid"
+        }
+    });
+    let mut fields = time.split(':');
+    let (h, min, s) = (fields.next()?, fields.next()?, fields.next().unwrap_or("00"));
+    if fields.next().is_some() || h.len() != 2 || min.len() != 2 || s.len() != 2 {
+        return None;
+    }
+    let (h, min, s) = (number(h)?, number(min)?, number(s)?);
+    if h > 23 || min > 59 || s > 60 {
+        return None;
+    }
+    secs += h * 3600 + min * 60 + s;
+    let offset = match zone {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            let digits = zone.get(1..)?.replace(':', "");
+            if digits.len() != 4 {
+                return None;
+            }
+            let (oh, om) = (number(digits.get(..2)?)?, number(digits.get(2..)?)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            sign * (oh * 3600 + om * 60)
+        }
+    };
+    Some(secs - offset)
+}
+
 /// The (year, month) of `secs`, for card expiry checks.
 pub(crate) fn year_month(secs: i64) -> (i64, u32) {
     let (y, m, _) = civil_from_days(secs.clamp(MIN_SECS, MAX_SECS).div_euclid(86_400));
@@ -93,6 +167,35 @@ mod tests {
         assert_eq!(rfc3339(i64::MAX), "9999-12-31T23:59:59Z");
         assert_eq!(rfc3339(i64::MIN), "0001-01-01T00:00:00Z");
         assert_eq!(year_month(SEEDED_EPOCH), (2026, 1));
+    }
+
+    #[test]
+    fn iso_timestamps_parse_in_the_forms_clients_send() {
+        assert_eq!(parse_rfc3339("2026-01-01T00:00:00Z"), Some(SEEDED_EPOCH));
+        assert_eq!(parse_rfc3339("2026-01-01"), Some(SEEDED_EPOCH));
+        assert_eq!(parse_rfc3339("2026-01-01T00:00:00"), Some(SEEDED_EPOCH));
+        assert_eq!(parse_rfc3339("2026-01-01T01:00:00.1234567+01:00"), Some(SEEDED_EPOCH));
+        assert_eq!(parse_rfc3339("2025-12-31T23:00-01:00"), Some(SEEDED_EPOCH));
+        assert_eq!(parse_rfc3339("2000-02-29T00:00:00Z"), Some(951_782_400));
+        for secs in [0, SEEDED_EPOCH, 951_782_400, 4_102_444_799, -86_400 * 365] {
+            assert_eq!(parse_rfc3339(&rfc3339(secs)), Some(secs), "{}", rfc3339(secs));
+        }
+        for bad in [
+            "",
+            "2026",
+            "2026-13-01",
+            "2026-02-30",
+            "2026-01-01T24:00:00Z",
+            "2026-01-01T00:00:00+1",
+            "2026-1-01",
+            "x026-01-01",
+            "2026-01-01T00:00:00.Z",
+            "2026-01-01T00",
+            "2026-01-01T00:00:00Q",
+            "é",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! The domain state every route family works on: the clock, the id generator, the payments,
 //! the vault and the webhooks (whose hook, `emit`, is in `webhooks`). Request handling (faults, idempotency, request ids) lives in the pipeline instead.
 
+use crate::access::AccessTokens;
 use crate::clock::Clock;
 use crate::ids::Rng;
 use crate::limits::Limits;
 use crate::payments::PaymentBook;
+use crate::payouts::PayoutBook;
 use crate::vault::Vault;
 use crate::webhooks::Webhooks;
 
@@ -20,6 +22,10 @@ pub(crate) struct Ledger {
     pub(crate) vault: Vault,
     /// Webhook endpoints, events and deliveries.
     pub(crate) webhooks: Webhooks,
+    /// Payouts (`POST /payments` with a `destination`).
+    pub(crate) payouts: PayoutBook,
+    /// The OAuth access tokens issued by `POST /connect/token`.
+    pub(crate) access: AccessTokens,
 }
 
 impl Ledger {
@@ -29,7 +35,15 @@ impl Ledger {
         // advance it), so that events never shift the ids of payments and actions.
         let event_ids = Rng::new(ids.clone().next_u64() ^ 0x5745_4248_4F4F_4B53);
         let webhooks = Webhooks::new(event_ids, limits.webhook_events);
-        Ledger { clock, ids, payments: PaymentBook::new(limits), vault: Vault::new(limits), webhooks }
+        Ledger {
+            clock,
+            ids,
+            payments: PaymentBook::new(limits),
+            vault: Vault::new(limits),
+            payouts: PayoutBook::new(limits),
+            access: AccessTokens::new(limits),
+            webhooks,
+        }
     }
 
     /// Applies new limits, forgetting the oldest records if needed.
@@ -37,5 +51,7 @@ impl Ledger {
         self.payments.set_limits(limits);
         self.vault.set_limits(limits);
         self.webhooks.set_capacity(limits.webhook_events);
+        self.payouts.set_limits(limits);
+        self.access.set_limits(limits);
     }
 }

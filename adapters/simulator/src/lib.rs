@@ -14,13 +14,15 @@
 //! Every request goes through the same stages, in one direction, under one lock: the request
 //! target is parsed (`target`) and routed to a route family (`router`); faults are rolled
 //! (`faults`); the key is checked (`auth`); the idempotency key is looked up (`idempotency`);
-//! the route family handles it (`payments`, `actions`, `vault`, `redirects`, `dashboard`) against the shared
+//! the route family handles it (`payments`, `actions`, `vault`, `redirects`, `dashboard`, ...) against the shared
 //! domain state (`ledger`); and the reply is rendered (`reply`) and, for an idempotent POST,
 //! remembered.
 //!
-//! What it is not: a complete model of Checkout.com. Only the payment routes (`/payments`, its
-//! actions, captures, refunds and voids), card tokens and the redirect pages it serves itself are
-//! simulated; the rules it invents where the sandbox is silent are listed in the crate's README.
+//! What it is not: a complete model of Checkout.com. Only the payment routes (`/payments` and
+//! payouts, list and search, its actions, captures, refunds, voids, incremental authorizations,
+//! reversals and cancellations), card tokens, the OAuth token exchange and the redirect pages it
+//! serves itself are simulated; the rules it invents where the sandbox is silent are listed in the
+//! crate's README.
 //!
 //! ```
 //! use checkout_sdk_core::transport::{Headers, HttpRequest, Method};
@@ -33,6 +35,7 @@
 //!     "source": {"type": "card", "number": "4242424242424242", "expiry_month": 6, "expiry_year": 2030},
 //!     "amount": 1000,
 //!     "currency": "USD",
+//!     "processing_channel_id": "pc_q4dbxom5jbgudnjzjpz7j2z6uq", // new-format keys need one
 //! });
 //! let request = HttpRequest {
 //!     method: Method::Post,
@@ -48,22 +51,29 @@
 //! assert_eq!(sim.payment_count(), 1);
 //! ```
 
+mod access;
 mod actions;
 mod auth;
+mod authorizations;
 mod clock;
 mod dashboard;
 mod faults;
+mod form;
 mod idempotency;
 mod ids;
 mod ledger;
 mod limits;
 mod payments;
+mod payouts;
 mod pipeline;
 mod redirects;
 mod reply;
 mod retention;
+mod retries;
+mod reversals;
 mod router;
 mod rules;
+mod search;
 mod target;
 pub mod test_cards;
 mod validation;
@@ -269,8 +279,8 @@ impl Simulator {
         self.lock().ledger.payments.with_reference(reference)
     }
 
-    /// A payment as `GET /payments/{id}` would show it (by `pay_` or `sid_` id), linked through the
-    /// base URL it was created with. Never includes a full card number.
+    /// A payment (or payout) as `GET /payments/{id}` would show it (by `pay_` or `sid_` id), linked
+    /// through the base URL it was created with. Never includes a full card number.
     pub fn payment(&self, id: &str) -> Option<serde_json::Value> {
         payments::stored_json(&self.lock().ledger, id)
     }
@@ -306,6 +316,23 @@ impl Simulator {
     /// The simulator's current time, RFC 3339.
     pub fn now(&self) -> String {
         clock::rfc3339(self.lock().ledger.clock.now())
+    }
+
+    /// How long OAuth access tokens issued by `POST /connect/token` live (default an hour).
+    pub fn token_lifetime(&self) -> Duration {
+        Duration::from_secs(self.lock().ledger.access.lifetime_secs())
+    }
+
+    /// Sets how long access tokens issued from now on live, on the simulator's clock (at least a
+    /// second): with a short lifetime, or [`advance_clock`](Self::advance_clock), tests see their
+    /// tokens expire and be refused with 401.
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        self.lock().ledger.access.set_lifetime_secs(lifetime.as_secs());
+    }
+
+    /// How many payouts are kept (`POST /payments` with a `destination`).
+    pub fn payout_count(&self) -> usize {
+        self.lock().ledger.payouts.len()
     }
 }
 

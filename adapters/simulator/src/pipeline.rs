@@ -13,6 +13,7 @@ use crate::idempotency::{IdempotencyStore, Lookup};
 use crate::ids::{self, Rng};
 use crate::ledger::Ledger;
 use crate::limits::Limits;
+use crate::payouts;
 use crate::reply::Reply;
 use crate::router::{self, Ctx, Routing};
 use crate::target::Target;
@@ -62,6 +63,7 @@ impl State {
     /// Handles one request, start to finish.
     pub(crate) fn handle(&mut self, request: &HttpRequest) -> Exchange {
         self.ledger.clock.tick();
+        payouts::settle_due(&mut self.ledger);
         let request_id = self.request_ids.uuid();
         let plain = |reply: Reply| Exchange { response: reply.finish(&request_id), delay: None, drop_response: false };
 
@@ -87,11 +89,15 @@ impl State {
         }
         let exchange = |response| Exchange { response, delay: decision.delay, drop_response: decision.drop_after };
 
-        if let Some(access) = rules.access {
-            if !auth::is_authorized(&request.headers, access) {
-                return exchange(Reply::empty(401).finish(&request_id));
+        let caller = match rules.access {
+            Some(access) => {
+                match auth::authenticate(&request.headers, access, &self.ledger.access, self.ledger.clock.now()) {
+                    Some(caller) => Some(caller),
+                    None => return exchange(Reply::empty(401).finish(&request_id)),
+                }
             }
-        }
+            None => None,
+        };
 
         let lookup =
             if rules.idempotent { self.idempotency.lookup(request, target.path, &request_id) } else { Lookup::Unkeyed };
@@ -101,7 +107,8 @@ impl State {
             Lookup::Unkeyed => None,
         };
 
-        let ctx = Ctx { request_id: &request_id, base: &target.base, query: target.query };
+        let ctx =
+            Ctx { request_id: &request_id, base: &target.base, query: target.query, headers: &request.headers, caller };
         let response = router::dispatch(&mut self.ledger, &ctx, route, &request.body).finish(&request_id);
         if let Some(slot) = slot {
             self.idempotency.record(slot, &response);

@@ -3,15 +3,17 @@
 //!
 //! A route family is a module with three things: a `route` matcher (`None` when a path is not one
 //! of its own), a `Route` type whose `rules` say which key it needs, whether it is idempotent and
-//! whether faults hit it, and a `handle` function. Adding a family (payouts, webhooks, ...) is
-//! that module, one variant of [`Route`], one entry in [`FAMILIES`] and one arm in [`dispatch`].
+//! whether faults hit it, and a `handle` function. Adding a family (webhooks, ...) is that module,
+//! one variant of [`Route`], one entry in [`FAMILIES`] and one arm in [`dispatch`].
 
-use checkout_sdk_core::transport::Method;
+use checkout_sdk_core::transport::{Headers, Method};
 
-use crate::auth::Access;
+use crate::auth::{Access, Caller};
 use crate::ledger::Ledger;
 use crate::reply::Reply;
-use crate::{actions, dashboard, payments, redirects, vault, webhooks};
+use crate::{
+    access, actions, authorizations, dashboard, payments, redirects, retries, reversals, search, vault, webhooks,
+};
 
 /// A recognised request, by family.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +28,16 @@ pub(crate) enum Route {
     Redirects(redirects::Route),
     /// `/sandbox`: the dashboard.
     Dashboard(dashboard::Route),
+    /// `GET /payments?reference=…` and `POST /payments/search`.
+    Search(search::Route),
+    /// `/payments/{id}/authorizations`.
+    Authorizations(authorizations::Route),
+    /// `/payments/{id}/reversals`.
+    Reversals(reversals::Route),
+    /// `/payments/{id}/cancellations`.
+    Retries(retries::Route),
+    /// `/connect/token`.
+    Access(access::Route),
     /// `/sandbox/webhooks`: the webhook deliveries.
     Webhooks(webhooks::Route),
 }
@@ -39,6 +51,11 @@ impl Route {
             Route::Vault(route) => route.rules(),
             Route::Redirects(route) => route.rules(),
             Route::Dashboard(route) => route.rules(),
+            Route::Search(route) => route.rules(),
+            Route::Authorizations(route) => route.rules(),
+            Route::Reversals(route) => route.rules(),
+            Route::Retries(route) => route.rules(),
+            Route::Access(route) => route.rules(),
             Route::Webhooks(route) => route.rules(),
         }
     }
@@ -82,9 +99,22 @@ pub(crate) enum Routing {
 /// path is not one of the family's.
 type Matcher = fn(Method, &[&str]) -> Option<Routing>;
 
-/// Every route family, asked in order.
-const FAMILIES: [Matcher; 6] =
-    [payments::route, actions::route, vault::route, redirects::route, dashboard::route, webhooks::route];
+/// Every route family, asked in order: `search` before `payments` (it takes `GET /payments` and
+/// `/payments/search`), and the action families before `actions` (which ends every other
+/// `/payments/{id}/…`).
+const FAMILIES: [Matcher; 11] = [
+    search::route,
+    payments::route,
+    authorizations::route,
+    reversals::route,
+    retries::route,
+    actions::route,
+    vault::route,
+    access::route,
+    redirects::route,
+    dashboard::route,
+    webhooks::route,
+];
 
 /// Routes `method path`; `path` has no query (see [`Target`](crate::target::Target)).
 pub(crate) fn route(method: Method, path: &str) -> Routing {
@@ -113,6 +143,10 @@ pub(crate) struct Ctx<'a> {
     pub(crate) base: &'a str,
     /// The query string.
     pub(crate) query: &'a str,
+    /// The request's headers.
+    pub(crate) headers: &'a Headers,
+    /// Who authenticated the request (`None` on routes that take no credentials).
+    pub(crate) caller: Option<Caller>,
 }
 
 /// Hands the request to its route family.
@@ -123,6 +157,11 @@ pub(crate) fn dispatch(ledger: &mut Ledger, ctx: &Ctx<'_>, route: Route, body: &
         Route::Vault(route) => vault::handle(ledger, ctx, route, body),
         Route::Redirects(route) => redirects::handle(ledger, ctx, route, body),
         Route::Dashboard(route) => dashboard::handle(ledger, route),
+        Route::Search(route) => search::handle(ledger, ctx, route, body),
+        Route::Authorizations(route) => authorizations::handle(ledger, ctx, route, body),
+        Route::Reversals(route) => reversals::handle(ledger, ctx, route, body),
+        Route::Retries(route) => retries::handle(ledger, ctx, route, body),
+        Route::Access(route) => access::handle(ledger, ctx, route, body),
         Route::Webhooks(route) => webhooks::handle(ledger, route),
     }
 }

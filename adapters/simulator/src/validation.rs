@@ -4,6 +4,7 @@
 //! Everything here is pure: checks that need the simulator's state (does this token exist?) live
 //! with the route family that owns that state.
 
+use checkout_sdk_core::id::ProcessingChannelId;
 use serde_json::{Map, Value};
 
 use crate::reply::Reply;
@@ -161,6 +162,18 @@ fn json_len(value: &Value) -> usize {
     match serde_json::to_writer(&mut count, value) {
         Ok(()) => count.0,
         Err(_) => usize::MAX,
+    }
+}
+
+/// Checks `processing_channel_id`: a `pc_` id when present (`processing_channel_id_invalid`), and
+/// present when `required` (`processing_channel_id_required`): accounts set up with processing
+/// channels must name one on every payment and payout.
+pub(crate) fn processing_channel(obj: &Map<String, Value>, required: bool, errors: &mut Errors) {
+    match obj.get("processing_channel_id") {
+        None | Some(Value::Null) if required => errors.push("processing_channel_id_required"),
+        None | Some(Value::Null) => {}
+        Some(Value::String(id)) if ProcessingChannelId::new(id.as_str()).is_ok() => {}
+        Some(_) => errors.push("processing_channel_id_invalid"),
     }
 }
 

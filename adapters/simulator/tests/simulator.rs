@@ -10,9 +10,11 @@ use checkout_sdk_simulator::{
 };
 use serde_json::{json, Value};
 
+// The new-format key the tests use belongs to an account set up with processing channels: its
+// payments name `CHANNEL`.
 use checkout_sdk_fake::keys::{
-    LEGACY_PUBLIC_KEY as PUBLIC_LEGACY_KEY, LEGACY_SECRET_KEY as LEGACY_KEY, SANDBOX_BASE_URL as BASE,
-    SANDBOX_PUBLIC_KEY as PUBLIC_BEARER_KEY, SANDBOX_SECRET_KEY as BEARER_KEY,
+    LEGACY_PUBLIC_KEY as PUBLIC_LEGACY_KEY, LEGACY_SECRET_KEY as LEGACY_KEY, PROCESSING_CHANNEL_ID as CHANNEL,
+    SANDBOX_BASE_URL as BASE, SANDBOX_PUBLIC_KEY as PUBLIC_BEARER_KEY, SANDBOX_SECRET_KEY as BEARER_KEY,
 };
 use checkout_sdk_fake::runtime::RecordingSleeper;
 
@@ -130,7 +132,7 @@ fn card(number: &str) -> Value {
 }
 
 fn payment(amount: u64, source: Value) -> Value {
-    json!({"source": source, "amount": amount, "currency": "USD", "reference": "ORD-1"})
+    json!({"source": source, "amount": amount, "currency": "USD", "reference": "ORD-1", "processing_channel_id": CHANNEL})
 }
 
 fn id_of(body: &Value) -> String {
@@ -218,6 +220,11 @@ fn every_route_needs_a_secret_key_but_the_redirect_pages() {
         (Method::Post, format!("/payments/{pay_id}/captures")),
         (Method::Post, format!("/payments/{pay_id}/refunds")),
         (Method::Post, format!("/payments/{pay_id}/voids")),
+        (Method::Post, format!("/payments/{pay_id}/authorizations")),
+        (Method::Post, format!("/payments/{pay_id}/reversals")),
+        (Method::Post, format!("/payments/{pay_id}/cancellations")),
+        (Method::Get, "/payments?reference=ORD-1".to_string()),
+        (Method::Post, "/payments/search".to_string()),
         (Method::Post, "/tokens".to_string()),
     ] {
         let resp = anonymous.send(&anonymous.build(method, &path, Some(&json!({}))));
@@ -270,7 +277,9 @@ fn unknown_paths_wrong_methods_and_bad_ids() {
         assert_eq!(resp.status, 404, "{path}");
         assert!(resp.raw.is_empty(), "{path}");
     }
-    let resp = api.get("/payments").expect(405);
+    // `GET /payments` lists by reference (which it needs); `/payments/search` takes a POST.
+    assert_eq!(api.get("/payments").expect(422).error_codes(), ["reference_required"]);
+    let resp = api.get("/payments/search").expect(405);
     assert_eq!(resp.header("Allow"), Some("POST"));
     let resp = api.post(&format!("/payments/{id}"), json!({})).expect(405);
     assert_eq!(resp.header("Allow"), Some("GET"));
@@ -382,7 +391,8 @@ fn invalid_payment_requests_get_422_with_their_codes() {
         ),
         (json!({}), &["amount_invalid", "currency_required", "payment_source_required"]),
     ];
-    for (body, codes) in cases {
+    for (mut body, codes) in cases {
+        body["processing_channel_id"] = json!(CHANNEL);
         let resp = api.pay(body.clone());
         assert_eq!(resp.status, 422, "{body}: {}", resp.text());
         assert_eq!(resp.body["error_type"], "request_invalid", "{body}");
@@ -763,7 +773,7 @@ fn ideal_and_other_apms_redirect_to_the_simulated_page() {
     let api = Api::seeded(19);
     let body = json!({
         "source": {"type": "ideal", "bic": "INGBNL2A", "description": "test ideal description"},
-        "amount": 100, "currency": "EUR", "reference": "pay_apm_ref",
+        "amount": 100, "currency": "EUR", "reference": "pay_apm_ref", "processing_channel_id": CHANNEL,
     });
     let pending = api.pay(body).expect(202).body;
     let id = id_of(&pending);
@@ -782,14 +792,16 @@ fn ideal_and_other_apms_redirect_to_the_simulated_page() {
     assert_eq!(api.status_of(&id), "Authorized");
 
     // Any other well-formed type is an APM too; failure declines it.
-    let other = json!({"source": {"type": "sofort"}, "amount": 100, "currency": "EUR", "reference": "r"});
+    let other = json!({"source": {"type": "sofort"}, "amount": 100, "currency": "EUR", "reference": "r",
+        "processing_channel_id": CHANNEL});
     let pending = api.pay(other).expect(202).body;
     let sid = link(&pending, "redirect").unwrap().rsplit('/').next().unwrap().to_string();
     let complete = format!("{BASE}/sandbox/apm/{sid}/complete?outcome=failure");
     Resp::from(api.sim.handle(&request(Method::Post, &complete, None, Vec::new())).response).expect(200);
     assert_eq!(api.status_of(&id_of(&pending)), "Declined");
-    let pending =
-        api.pay(json!({"source": {"type": "my_new_wallet"}, "amount": 5, "currency": "GBP", "reference": "r"}));
+    let pending = api
+        .pay(json!({"source": {"type": "my_new_wallet"}, "amount": 5, "currency": "GBP", "reference": "r",
+            "processing_channel_id": CHANNEL}));
     assert_eq!(pending.expect(202).body["status"], "Pending");
 }
 
@@ -910,6 +922,488 @@ fn voids_and_actions_on_payments_that_do_not_allow_them() {
     for action in ["captures", "refunds", "voids"] {
         api.post_empty(&format!("/payments/{pending}/{action}")).expect(403);
     }
+}
+
+// ----- the rest of the Payments API -----
+
+const CLIENT_ID: &str = "ack_vvzhoai466su3j3vbxb47ts5oe";
+/// `Basic base64("ack_vvzhoai466su3j3vbxb47ts5oe:s3cr3t")`.
+const BASIC: &str = "Basic YWNrX3Z2emhvYWk0NjZzdTNqM3ZieGI0N3RzNW9lOnMzY3IzdA==";
+
+/// `POST /connect/token` with `authorization` (if any) and a form `body`.
+fn token_request(api: &Api, authorization: Option<&str>, body: &str) -> Resp {
+    let mut headers = Headers::new();
+    if let Some(value) = authorization {
+        headers.insert("Authorization", value);
+    }
+    headers.insert("Content-Type", "application/x-www-form-urlencoded");
+    let url = format!("{}/connect/token", api.base);
+    api.send(&HttpRequest { method: Method::Post, url, headers, body: body.as_bytes().to_vec(), timeout: None })
+}
+
+/// A client of `sim` authenticated with a fresh OAuth access token.
+fn oauth_api(sim: &Simulator) -> Api {
+    let api = Api::new(sim.clone());
+    let token = token_request(&api, Some(BASIC), "grant_type=client_credentials&scope=gateway").expect(200);
+    let access_token = token.body["access_token"].as_str().expect("a token").to_string();
+    Api { sim: sim.clone(), base: BASE.to_string(), auth: format!("Bearer {access_token}") }
+}
+
+fn without_channel(mut body: Value) -> Value {
+    body.as_object_mut().map(|obj| obj.remove("processing_channel_id"));
+    body
+}
+
+fn bank_payout(amount: u64) -> Value {
+    json!({
+        "destination": {"type": "bank_account", "country": "GB", "account_number": "13654567", "bank_code": "050389",
+            "account_holder": {"type": "individual", "first_name": "Ann", "last_name": "Lee"}},
+        "source": {"type": "currency_account", "id": "ca_y3oqhf46pyzuxjbcn2giaqnb44"},
+        "amount": amount, "currency": "GBP", "reference": "PO-1", "processing_channel_id": CHANNEL,
+    })
+}
+
+#[test]
+fn new_format_keys_and_oauth_tokens_need_a_processing_channel_but_legacy_keys_do_not() {
+    let sim = Simulator::seeded(60);
+    let bearer = Api::new(sim.clone());
+    let legacy = Api { auth: LEGACY_KEY.to_string(), ..Api::new(sim.clone()) };
+    let oauth = oauth_api(&sim);
+    let body = without_channel(payment(100, card(test_cards::VISA)));
+
+    assert_eq!(bearer.pay(body.clone()).expect(422).error_codes(), ["processing_channel_id_required"]);
+    assert_eq!(oauth.pay(body.clone()).expect(422).error_codes(), ["processing_channel_id_required"]);
+    assert_eq!(sim.payment_count(), 0);
+    legacy.pay(body.clone()).expect(201);
+    bearer.pay(payment(100, card(test_cards::VISA))).expect(201);
+    oauth.pay(payment(100, card(test_cards::VISA))).expect(201);
+    let mut odd = body.clone();
+    odd["processing_channel_id"] = json!("ch_q4dbxom5jbgudnjzjpz7j2z6uq");
+    assert_eq!(legacy.pay(odd).expect(422).error_codes(), ["processing_channel_id_invalid"]);
+
+    // Payouts follow the same rule.
+    assert_eq!(
+        bearer.pay(without_channel(bank_payout(100))).expect(422).error_codes(),
+        ["processing_channel_id_required"]
+    );
+    legacy.pay(without_channel(bank_payout(100))).expect(202);
+    assert_eq!(sim.payment_count(), 3);
+    assert_eq!(sim.payout_count(), 1);
+}
+
+#[test]
+fn oauth_client_credentials_are_exchanged_for_tokens_that_expire() {
+    let sim = Simulator::seeded(61);
+    let api = Api::new(sim.clone());
+    let granted = token_request(&api, Some(BASIC), "grant_type=client_credentials&scope=gateway+vault").expect(200);
+    assert_eq!(granted.body["token_type"], "Bearer");
+    assert_eq!(granted.body["expires_in"], 3600);
+    assert_eq!(granted.header("Cache-Control"), Some("no-store"));
+    let token = granted.body["access_token"].as_str().unwrap().to_string();
+    assert!(token.len() >= 32 && token.bytes().all(|b| b.is_ascii_alphanumeric()), "{token}");
+
+    // The official SDKs send the credentials as form fields too; alone or with Basic, if they agree.
+    let form = format!("grant_type=client_credentials&client_id={CLIENT_ID}&client_secret=s3cr3t");
+    token_request(&api, None, &form).expect(200);
+    token_request(&api, Some(BASIC), &form).expect(200);
+    let other = "Basic YWNrX3Z2emhvYWk0NjZzdTNqM3ZieGI0N3RzNW9lOm90aGVy"; // the same id, another secret
+    assert_eq!(token_request(&api, Some(other), &form).expect(401).body, json!({"error": "invalid_client"}));
+    for (authorization, body, status, error) in [
+        (None, "grant_type=client_credentials", 401, "invalid_client"),
+        (Some("Basic YWNrX25vcGU6czNjcjN0"), "grant_type=client_credentials", 401, "invalid_client"),
+        (Some("Basic !!!"), "grant_type=client_credentials", 401, "invalid_client"),
+        (None, "grant_type=client_credentials&client_id=ack_vvzhoai466su3j3vbxb47ts5oe", 401, "invalid_client"),
+        (Some(BASIC), "", 400, "invalid_request"),
+        (Some(BASIC), "grant_type=password", 400, "unsupported_grant_type"),
+        (Some(BASIC), "grant_type=client_credentials&scope=gateway+Everything%21", 400, "invalid_scope"),
+        (Some(BASIC), "grant_type=%zz", 400, "invalid_request"),
+    ] {
+        let refused = token_request(&api, authorization, body);
+        assert_eq!((refused.status, &refused.body), (status, &json!({ "error": error })), "{authorization:?} {body}");
+    }
+    let get = api.send(&request(Method::Get, &format!("{BASE}/connect/token"), None, Vec::new()));
+    assert_eq!((get.status, get.header("Allow")), (405, Some("POST")));
+
+    // The token pays; one the simulator never issued, or an expired one, is 401.
+    let oauth = Api { auth: format!("Bearer {token}"), ..Api::new(sim.clone()) };
+    oauth.pay(payment(100, card(test_cards::VISA))).expect(201);
+    let forged = Api { auth: format!("Bearer {}", token.replace(|c| c != 'a', "a")), ..Api::new(sim.clone()) };
+    assert!(forged.pay(payment(100, card(test_cards::VISA))).expect(401).raw.is_empty());
+    sim.advance_clock(Duration::from_secs(3600));
+    oauth.pay(payment(100, card(test_cards::VISA))).expect(401);
+
+    // A shorter lifetime applies to the tokens issued afterwards.
+    sim.set_token_lifetime(Duration::from_secs(30));
+    assert_eq!(sim.token_lifetime(), Duration::from_secs(30));
+    let short = oauth_api(&sim);
+    short.get(&format!("/payments/{}", id_of(&short.approved(100)))).expect(200);
+    sim.advance_clock(Duration::from_secs(30));
+    short.get("/payments/pay_aaaaaaaaaaaaaaaaaaaaaaaaaa").expect(401);
+    assert_eq!(sim.payment_count(), 2);
+}
+
+/// An approved payment authorized with `authorization_type: Estimated`.
+fn estimated(api: &Api, amount: u64) -> String {
+    let mut body = payment(amount, card(test_cards::VISA));
+    body["authorization_type"] = json!("Estimated");
+    id_of(&api.pay(body).expect(201).body)
+}
+
+#[test]
+fn incremental_authorization_raises_an_estimated_authorization_up_to_the_cap() {
+    let api = Api::seeded(62);
+    let id = estimated(&api, 1000);
+    let before = api.get(&format!("/payments/{id}")).expect(200).body;
+    assert!(rels(&before).contains("authorize"), "{before}");
+
+    let raised = api
+        .post(
+            &format!("/payments/{id}/authorizations"),
+            json!({"amount": 500, "reference": "INC-1", "metadata": {"k": 1}}),
+        )
+        .expect(201)
+        .body;
+    assert!(raised["action_id"].as_str().unwrap().starts_with("act_"));
+    assert_eq!((raised["amount"].as_u64(), raised["currency"].as_str()), (Some(500), Some("USD")));
+    assert_eq!((raised["approved"].as_bool(), raised["status"].as_str()), (Some(true), Some("Authorized")));
+    assert_eq!((raised["response_code"].as_str(), raised["reference"].as_str()), (Some("10000"), Some("INC-1")));
+    assert_eq!(raised["auth_code"].as_str().map(str::len), Some(6));
+    assert_eq!(raised["balances"]["total_authorized"], 1500);
+    assert_eq!(raised["balances"]["available_to_capture"], 1500);
+    assert!(raised["expires_on"].is_string() && raised["processed_on"].is_string());
+    assert_eq!(link(&raised, "self"), Some(format!("{BASE}/payments/{id}")));
+    assert!(rels(&raised).is_superset(&set(&["self", "actions", "authorize", "capture", "void"])));
+
+    // Declined like a payment of the increment's amount; the authorization stays as it was.
+    let declined = api.post(&format!("/payments/{id}/authorizations"), json!({"amount": 205})).expect(201).body;
+    assert_eq!((declined["approved"].as_bool(), declined["status"].as_str()), (Some(false), Some("Declined")));
+    assert_eq!(declined["response_code"], "20005");
+    assert!(declined.get("auth_code").is_none());
+    assert_eq!(declined["balances"]["total_authorized"], 1500);
+    // Never past twice the original amount.
+    let capped = api.post(&format!("/payments/{id}/authorizations"), json!({"amount": 501})).expect(201).body;
+    assert_eq!((capped["approved"].as_bool(), capped["response_code"].as_str()), (Some(false), Some("20061")));
+    let at_cap = api.post(&format!("/payments/{id}/authorizations"), json!({"amount": 500})).expect(201).body;
+    assert_eq!(at_cap["balances"]["total_authorized"], 2000);
+    // An empty body only extends the validity.
+    let extended = api.post_empty(&format!("/payments/{id}/authorizations")).expect(201).body;
+    assert_eq!((extended["amount"].as_u64(), extended["approved"].as_bool()), (Some(0), Some(true)));
+
+    let actions = api.get(&format!("/payments/{id}/actions")).expect(200).body;
+    let amounts: Vec<_> =
+        actions.as_array().unwrap().iter().map(|a| (a["type"].clone(), a["amount"].clone())).collect();
+    assert_eq!(amounts.len(), 6);
+    assert_eq!(amounts[0], (json!("Authorization"), json!(0)));
+    assert_eq!(amounts[4], (json!("Authorization"), json!(500)));
+    // The whole authorized amount is captured, after which no increment is allowed.
+    api.post_empty(&format!("/payments/{id}/captures")).expect(202);
+    let captured = api.get(&format!("/payments/{id}")).expect(200).body;
+    assert_eq!(
+        (captured["status"].as_str(), captured["balances"]["total_captured"].as_u64()),
+        (Some("Captured"), Some(2000))
+    );
+    assert!(!rels(&captured).contains("authorize"));
+    api.post(&format!("/payments/{id}/authorizations"), json!({"amount": 1})).expect(403);
+
+    // Final authorizations, declined payments and unknown ids cannot be incremented.
+    let last = id_of(&api.approved(1000));
+    assert!(!rels(&api.get(&format!("/payments/{last}")).expect(200).body).contains("authorize"));
+    assert!(api.post(&format!("/payments/{last}/authorizations"), json!({"amount": 1})).expect(403).raw.is_empty());
+    let mut declined_body = payment(1005, card(test_cards::VISA));
+    declined_body["authorization_type"] = json!("Estimated");
+    let declined_id = id_of(&api.pay(declined_body).expect(201).body);
+    api.post(&format!("/payments/{declined_id}/authorizations"), json!({"amount": 1})).expect(403);
+    api.post("/payments/pay_aaaaaaaaaaaaaaaaaaaaaaaaaa/authorizations", json!({"amount": 1})).expect(404);
+    let fresh = estimated(&api, 100);
+    let invalid = api.post(&format!("/payments/{fresh}/authorizations"), json!({"amount": -5})).expect(422);
+    assert_eq!(invalid.error_codes(), ["amount_invalid"]);
+    let mut bad_type = payment(100, card(test_cards::VISA));
+    bad_type["authorization_type"] = json!("Guess");
+    assert_eq!(api.pay(bad_type).expect(422).error_codes(), ["authorization_type_invalid"]);
+}
+
+#[test]
+fn reversal_voids_an_authorization_and_refunds_a_capture() {
+    let api = Api::seeded(63);
+    let authorized = id_of(&api.approved(700));
+    let voided = api.post(&format!("/payments/{authorized}/reversals"), json!({"reference": "REV-1"})).expect(202).body;
+    assert_eq!((voided["action_type"].as_str(), voided["reference"].as_str()), (Some("Void"), Some("REV-1")));
+    assert_eq!(link(&voided, "payment"), Some(format!("{BASE}/payments/{authorized}")));
+    let details = api.get(&format!("/payments/{authorized}")).expect(200).body;
+    assert_eq!((details["status"].as_str(), details["balances"]["total_voided"].as_u64()), (Some("Voided"), Some(700)));
+    assert!(api.post_empty(&format!("/payments/{authorized}/reversals")).expect(403).raw.is_empty());
+
+    let captured = id_of(&api.approved(900));
+    api.post(&format!("/payments/{captured}/captures"), json!({"amount": 600})).expect(202);
+    api.post(&format!("/payments/{captured}/refunds"), json!({"amount": 100})).expect(202);
+    let refunded = api.post_empty(&format!("/payments/{captured}/reversals")).expect(202).body;
+    assert_eq!(refunded["action_type"], "Refund");
+    assert!(refunded.get("reference").is_none());
+    let details = api.get(&format!("/payments/{captured}")).expect(200).body;
+    assert_eq!(details["status"], "Refunded");
+    assert_eq!(details["balances"]["total_refunded"], 600, "the rest of the capture is refunded");
+    let actions = api.get(&format!("/payments/{captured}/actions")).expect(200).body;
+    assert_eq!((actions[0]["type"].as_str(), actions[0]["amount"].as_u64()), (Some("Refund"), Some(500)));
+    api.post_empty(&format!("/payments/{captured}/reversals")).expect(403);
+
+    let declined = id_of(&api.pay(payment(1005, card(test_cards::VISA))).expect(201).body);
+    api.post_empty(&format!("/payments/{declined}/reversals")).expect(403);
+    api.post_empty("/payments/pay_aaaaaaaaaaaaaaaaaaaaaaaaaa/reversals").expect(404);
+    // A scheduled retry is cancelled: no money moves, no action, no action type.
+    let retried = id_of(&api.pay(recurring(1051)).expect(201).body);
+    let cancelled = api.post_empty(&format!("/payments/{retried}/reversals")).expect(202).body;
+    assert!(cancelled.get("action_type").is_none(), "{cancelled}");
+    assert_eq!(api.status_of(&retried), "Declined");
+    assert_eq!(api.get(&format!("/payments/{retried}/actions")).expect(200).body.as_array().map(Vec::len), Some(1));
+    api.post_empty(&format!("/payments/{retried}/reversals")).expect(403);
+    let fresh = id_of(&api.approved(100));
+    let invalid = api.post(&format!("/payments/{fresh}/reversals"), json!({"reference": "x".repeat(51)})).expect(422);
+    assert_eq!(invalid.error_codes(), ["reference_invalid"]);
+    assert_eq!(api.status_of(&fresh), "Authorized", "a refused reversal changes nothing");
+}
+
+/// A merchant-initiated recurring payment of `amount` with dunning retries enabled.
+fn recurring(amount: u64) -> Value {
+    let mut body = payment(amount, card(test_cards::VISA));
+    body["merchant_initiated"] = json!(true);
+    body["payment_type"] = json!("Recurring");
+    body["retry"] = json!({"dunning": {"enabled": true, "max_attempts": 3, "end_after_days": 7}});
+    body
+}
+
+#[test]
+fn a_soft_declined_merchant_initiated_payment_gets_a_retry_that_can_be_cancelled() {
+    let api = Api::seeded(64);
+    let scheduled = api.pay(recurring(1051)).expect(201).body;
+    assert_eq!((scheduled["status"].as_str(), scheduled["approved"].as_bool()), (Some("Retry Scheduled"), Some(false)));
+    assert_eq!(scheduled["response_code"], "20051");
+    assert_eq!(scheduled["retry"]["max_attempts"], 3);
+    assert_eq!(scheduled["retry"]["next_attempt_on"], "2026-01-02T00:00:01Z");
+    assert_eq!(scheduled["retry"]["ends_on"], "2026-01-08T00:00:01Z");
+    let id = id_of(&scheduled);
+    assert_eq!(api.status_of(&id), "Retry Scheduled");
+
+    let cancelled = api.post(&format!("/payments/{id}/cancellations"), json!({"reference": "STOP"})).expect(202).body;
+    assert!(cancelled["action_id"].as_str().unwrap().starts_with("act_"));
+    assert_eq!(
+        (cancelled["reference"].as_str(), link(&cancelled, "payment")),
+        (Some("STOP"), Some(format!("{BASE}/payments/{id}")))
+    );
+    let details = api.get(&format!("/payments/{id}")).expect(200).body;
+    assert_eq!(details["status"], "Declined");
+    assert!(details.get("retry").is_none());
+    assert!(api.post_empty(&format!("/payments/{id}/cancellations")).expect(403).raw.is_empty());
+
+    // No retry: approved, hard declines, customer-initiated payments, no retry options.
+    let approved = id_of(&api.pay(recurring(1000)).expect(201).body);
+    api.post_empty(&format!("/payments/{approved}/cancellations")).expect(403);
+    let hard = api.pay(recurring(1033)).expect(201).body;
+    assert_eq!(hard["status"], "Declined");
+    let mut customer = recurring(1051);
+    customer["merchant_initiated"] = json!(false);
+    assert_eq!(api.pay(customer).expect(201).body["status"], "Declined");
+    assert_eq!(api.pay(payment(1051, card(test_cards::VISA))).expect(201).body["status"], "Declined");
+    api.post_empty("/payments/pay_aaaaaaaaaaaaaaaaaaaaaaaaaa/cancellations").expect(404);
+    let mut bad = recurring(1051);
+    bad["retry"] = json!({"dunning": {"enabled": true, "max_attempts": 0}});
+    assert_eq!(api.pay(bad).expect(422).error_codes(), ["retry_invalid"]);
+    // Downtime retries cover timeouts.
+    let mut downtime = recurring(9998);
+    downtime["retry"] = json!({"downtime": {"enabled": true}});
+    let scheduled = api.pay(downtime).expect(201).body;
+    assert_eq!(
+        (scheduled["status"].as_str(), scheduled["retry"]["max_attempts"].as_u64()),
+        (Some("Retry Scheduled"), Some(2))
+    );
+}
+
+#[test]
+fn payments_are_listed_by_reference_newest_first_a_page_at_a_time() {
+    let api = Api::seeded(65);
+    let mut ids = Vec::new();
+    for amount in [100, 200, 300, 400, 500] {
+        let mut body = payment(amount, card(test_cards::VISA));
+        body["reference"] = json!("ORD 7+8/é");
+        ids.push(id_of(&api.pay(body).expect(201).body));
+    }
+    api.approved(600);
+    ids.reverse();
+    let reference = "ORD%207%2B8%2F%C3%A9";
+
+    let first = api.get(&format!("/payments?reference={reference}&limit=2")).expect(200).body;
+    assert_eq!(
+        (first["limit"].as_u64(), first["skip"].as_u64(), first["total_count"].as_u64()),
+        (Some(2), Some(0), Some(5))
+    );
+    let page_ids = |page: &Value| page["data"].as_array().unwrap().iter().map(id_of).collect::<Vec<_>>();
+    assert_eq!(page_ids(&first), ids[..2]);
+    assert_eq!(first["data"][0]["amount"], 500);
+    assert_eq!(first["data"][0]["balances"]["total_authorized"], 500);
+    let last = api.get(&format!("/payments?reference={reference}&limit=2&skip=4")).expect(200).body;
+    assert_eq!(page_ids(&last), ids[4..]);
+    let all = api.get(&format!("/payments?reference={reference}")).expect(200).body;
+    assert_eq!((all["limit"].as_u64(), page_ids(&all)), (Some(10), ids.clone()));
+    let beyond = api.get(&format!("/payments?reference={reference}&skip=9")).expect(200).body;
+    assert_eq!((beyond["data"].as_array().map(Vec::len), beyond["total_count"].as_u64()), (Some(0), Some(5)));
+    let none = api.get("/payments?reference=nothing").expect(200).body;
+    assert_eq!((none["data"].clone(), none["total_count"].as_u64()), (json!([]), Some(0)));
+
+    for (query, code) in [
+        ("", "reference_required"),
+        ("reference=", "reference_required"),
+        ("limit=5", "reference_required"),
+        ("reference=x&limit=0", "limit_invalid"),
+        ("reference=x&limit=101", "limit_invalid"),
+        ("reference=x&limit=ten", "limit_invalid"),
+        ("reference=x&skip=-1", "skip_invalid"),
+        ("reference=%zz", "reference_invalid"),
+    ] {
+        assert_eq!(api.get(&format!("/payments?{query}")).expect(422).error_codes(), [code], "{query}");
+    }
+    let anonymous = Api { auth: String::new(), ..Api::new(api.sim.clone()) };
+    anonymous.get(&format!("/payments?reference={reference}")).expect(401);
+}
+
+#[test]
+fn search_finds_payments_by_query_and_links_the_next_page() {
+    let api = Api::seeded(66);
+    let mut ids = Vec::new();
+    for amount in [100, 200, 300, 1005] {
+        let mut body = payment(amount, card(test_cards::VISA));
+        body["reference"] = json!("SEARCH-1");
+        ids.push(id_of(&api.pay(body).expect(201).body));
+    }
+    let other = id_of(&api.approved(200));
+    api.post_empty(&format!("/payments/{other}/captures")).expect(202);
+    ids.reverse();
+    let search = |body: Value| api.post("/payments/search", body).expect(200).body;
+    let found = |page: &Value| page["data"].as_array().unwrap().iter().map(id_of).collect::<Vec<_>>();
+
+    assert_eq!(found(&search(json!({"query": "reference:'SEARCH-1'"}))), ids);
+    assert_eq!(found(&search(json!({"query": format!("id:'{other}'")}))), [other.as_str()]);
+    assert_eq!(found(&search(json!({"query": "status:'Declined'"}))), [ids[0].clone()]);
+    assert_eq!(found(&search(json!({"query": "amount:200"}))), [other.clone(), ids[2].clone()]);
+    assert_eq!(found(&search(json!({"query": "amount:200 AND reference:\"SEARCH-1\""}))), [ids[2].clone()]);
+    assert_eq!(found(&search(json!({"query": "status:captured and currency:usd"}))), [other.as_str()]);
+
+    // Pages: the next link carries the skip, and the same body is posted to it.
+    let body = json!({"query": "reference:'SEARCH-1'", "limit": 3});
+    let first = search(body.clone());
+    assert_eq!(found(&first), ids[..3]);
+    let next = link(&first, "next").expect("a next page");
+    assert_eq!(next, format!("{BASE}/payments/search?skip=3"));
+    let second =
+        api.send(&request(Method::Post, &next, Some(&api.auth), body.to_string().into_bytes())).expect(200).body;
+    assert_eq!(found(&second), ids[3..]);
+    assert!(link(&second, "next").is_none());
+    assert!(first.get("total_count").is_none(), "a search page links, it does not count");
+
+    // The period is the payments' requested_on, both ends included.
+    let created =
+        api.get(&format!("/payments/{}", ids[1])).expect(200).body["requested_on"].as_str().unwrap().to_string();
+    let period = search(json!({"query": "reference:'SEARCH-1'", "from": created, "to": created}));
+    assert_eq!(found(&period), [ids[1].clone()]);
+    let later =
+        search(json!({"query": "reference:'SEARCH-1'", "from": "2027-01-01", "to": "2027-12-31T23:59:59+01:00"}));
+    assert_eq!(found(&later), Vec::<String>::new());
+
+    for (body, code) in [
+        (json!({}), "query_required"),
+        (json!({"query": "reference:'x' OR reference:'y'"}), "query_invalid"),
+        (json!({"query": "x".repeat(1025)}), "query_invalid"),
+        (json!({"query": "amount:1", "limit": 0}), "limit_invalid"),
+        (json!({"query": "amount:1", "limit": 1001}), "limit_invalid"),
+        (json!({"query": "amount:1", "from": "2026-01-01"}), "to_required"),
+        (json!({"query": "amount:1", "to": "2026-01-01"}), "from_required"),
+        (json!({"query": "amount:1", "from": "yesterday", "to": "2026-01-01"}), "from_invalid"),
+        (json!({"query": "amount:1", "from": "2026-02-01", "to": "2026-01-01"}), "date_range_invalid"),
+    ] {
+        assert_eq!(api.post("/payments/search", body.clone()).expect(422).error_codes(), [code], "{body}");
+    }
+    api.post("/payments/search?skip=x", json!({"query": "amount:1"})).expect(422);
+}
+
+#[test]
+fn payouts_go_pending_then_paid_declined_or_returned() {
+    let api = Api::seeded(67);
+    let accepted = api.pay(bank_payout(1000)).expect(202).body;
+    let id = id_of(&accepted);
+    assert_eq!((accepted["status"].as_str(), accepted["reference"].as_str()), (Some("Pending"), Some("PO-1")));
+    assert_eq!(accepted["instruction"]["value_date"], "2026-01-01T00:00:02Z");
+    assert_eq!(accepted["destination"]["type"], "bank_account");
+    assert!(!accepted.to_string().contains("13654567"), "no account number: {accepted}");
+    assert_eq!(link(&accepted, "self"), Some(format!("{BASE}/payments/{id}")));
+    assert_eq!((api.sim.payout_count(), api.sim.payment_count()), (1, 0));
+
+    // The next request comes a second later on the seeded clock: the payout is paid.
+    let paid = api.get(&format!("/payments/{id}")).expect(200).body;
+    assert_eq!((paid["status"].as_str(), paid["approved"].as_bool()), (Some("Paid"), Some(true)));
+    assert_eq!((paid["amount"].as_u64(), paid["currency"].as_str()), (Some(1000), Some("GBP")));
+    assert_eq!(paid["source"], json!({"type": "currency_account", "id": "ca_y3oqhf46pyzuxjbcn2giaqnb44"}));
+    assert_eq!(paid["processing_channel_id"], CHANNEL);
+    assert_eq!(api.sim.payment(&id).map(|p| p["status"].clone()), Some(json!("Paid")));
+    api.get(&format!("/payments/{id}/actions")).expect(404);
+    api.post_empty(&format!("/payments/{id}/captures")).expect(404);
+
+    let declined = id_of(&api.pay(bank_payout(1051)).expect(202).body);
+    let returned = id_of(&api.pay(bank_payout(1070)).expect(202).body);
+    // Each settles a second after it was requested; a returned payout comes back a second later.
+    assert_eq!(api.get(&format!("/payments/{returned}")).expect(200).body["status"], "Paid");
+    let declined = api.get(&format!("/payments/{declined}")).expect(200).body;
+    assert_eq!((declined["status"].as_str(), declined["response_code"].as_str()), (Some("Declined"), Some("20051")));
+    assert_eq!(declined["approved"], false);
+    assert_eq!(api.get(&format!("/payments/{returned}")).expect(200).body["status"], "Returned");
+
+    // Card, token and stored-source destinations.
+    let mut to_card = bank_payout(500);
+    to_card["destination"] =
+        json!({"type": "card", "number": test_cards::VISA, "expiry_month": 6, "expiry_year": 2030});
+    let card_payout = api.pay(to_card).expect(202).body;
+    assert_eq!(card_payout["destination"]["last4"], "4242");
+    assert_no_card_data(&card_payout.to_string());
+    let token = api.sim.create_token(&CardDetails::new(test_cards::VISA, 6, 2030));
+    let mut to_token = bank_payout(500);
+    to_token["destination"] = json!({"type": "token", "token": token});
+    api.pay(to_token.clone()).expect(202);
+    assert_eq!(api.pay(to_token).expect(422).error_codes(), ["token_used"]);
+    let source = api.approved(100)["source"]["id"].as_str().unwrap().to_string();
+    let mut to_source = bank_payout(500);
+    to_source["destination"] = json!({"type": "id", "id": source});
+    assert_eq!(api.pay(to_source).expect(202).body["destination"]["id"], source.as_str());
+    let mut unknown = bank_payout(500);
+    unknown["destination"] = json!({"type": "id", "id": "src_aaaaaaaaaaaaaaaaaaaaaaaaaa"});
+    assert_eq!(api.pay(unknown).expect(422).error_codes(), ["destination_id_invalid"]);
+    let mut invalid = bank_payout(0);
+    invalid["destination"]["country"] = json!("United Kingdom");
+    assert_eq!(api.pay(invalid).expect(422).error_codes(), ["amount_invalid", "destination_country_invalid"]);
+    assert_eq!(api.sim.payout_count(), 6);
+    // Payouts are not listed or searched.
+    assert_eq!(api.get("/payments?reference=PO-1").expect(200).body["total_count"], 0);
+}
+
+#[test]
+fn the_new_actions_and_payouts_honour_idempotency_keys() {
+    let api = Api::seeded(68);
+    let id = estimated(&api, 1000);
+    let path = format!("/payments/{id}/authorizations");
+    let first = api.post_with_key(&path, json!({"amount": 100}), "inc-1").expect(201);
+    let replay = api.post_with_key(&path, json!({"amount": 100}), "inc-1").expect(201);
+    assert_eq!((replay.raw.clone(), replay.header("Cko-Idempotent-Replay")), (first.raw, Some("true")));
+    assert_eq!(api.get(&format!("/payments/{id}")).expect(200).body["balances"]["total_authorized"], 1100);
+    api.post_with_key(&path, json!({"amount": 200}), "inc-1").expect(409);
+
+    let path = format!("/payments/{id}/reversals");
+    let first = api.post_with_key(&path, json!({}), "rev-1").expect(202);
+    assert_eq!(api.post_with_key(&path, json!({}), "rev-1").expect(202).raw, first.raw);
+
+    let declined = id_of(&api.pay(recurring(1051)).expect(201).body);
+    let path = format!("/payments/{declined}/cancellations");
+    let first = api.post_with_key(&path, json!({}), "can-1").expect(202);
+    assert_eq!(api.post_with_key(&path, json!({}), "can-1").expect(202).raw, first.raw);
+
+    let first = api.post_with_key("/payments", bank_payout(300), "po-1").expect(202);
+    assert_eq!(api.post_with_key("/payments", bank_payout(300), "po-1").expect(202).raw, first.raw);
+    assert_eq!(api.sim.payout_count(), 1);
 }
 
 // ----- idempotency -----
@@ -1763,6 +2257,97 @@ fn random_request_mixes_never_break_the_simulator() {
     let captured = balances["total_captured"].as_u64().unwrap();
     assert!(captured <= 1000);
     assert!(balances["total_refunded"].as_u64().unwrap() <= captured);
+}
+
+#[test]
+fn random_requests_to_the_new_routes_never_break_the_simulator() {
+    let api = Api::seeded(43);
+    let mut estimated_body = payment(1000, card(test_cards::VISA));
+    estimated_body["authorization_type"] = json!("Estimated");
+    let pay = id_of(&api.pay(estimated_body).expect(201).body);
+    let retry = id_of(&api.pay(recurring(1051)).expect(201).body);
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n.max(1) as u64) as usize
+    };
+    let paths = [
+        "/payments".to_string(),
+        format!("/payments/{pay}/authorizations"),
+        format!("/payments/{pay}/reversals"),
+        format!("/payments/{pay}/captures"),
+        format!("/payments/{retry}/cancellations"),
+        "/payments/search".to_string(),
+        "/payments/search?skip=1".to_string(),
+        "/payments/search?skip=%zz".to_string(),
+        "/payments?reference=ORD-1&limit=2&skip=1".to_string(),
+        "/payments?reference=%zz".to_string(),
+        "/payments?limit=1000".to_string(),
+        "/connect/token".to_string(),
+    ];
+    let auths = [format!("Bearer {BEARER_KEY}"), LEGACY_KEY.to_string(), BASIC.to_string(), String::new()];
+    let values = [
+        json!(null),
+        json!(-1),
+        json!(0),
+        json!(250),
+        json!(1051),
+        json!(1.5),
+        json!("Estimated"),
+        json!("reference:'ORD-1' AND amount:100"),
+        json!("status:'Paid' OR x"),
+        json!("2026-01-01"),
+        json!({"type": "bank_account", "country": "GB", "account_number": "13654567"}),
+        json!({"type": "card", "number": test_cards::VISA, "expiry_month": 6, "expiry_year": 2030}),
+        json!({"dunning": {"enabled": true}, "downtime": {"enabled": "yes"}}),
+        json!([]),
+        json!("\u{0}\u{202e}é"),
+    ];
+    let fields = [
+        "amount",
+        "destination",
+        "authorization_type",
+        "merchant_initiated",
+        "retry",
+        "processing_channel_id",
+        "query",
+        "limit",
+        "from",
+        "to",
+        "source",
+    ];
+    for i in 0..3_000 {
+        let method = if next(4) == 0 { Method::Get } else { Method::Post };
+        let path = &paths[next(paths.len())];
+        let body: Vec<u8> = match next(5) {
+            0 => Vec::new(),
+            1 => (0..next(64)).map(|_| next(256) as u8).collect(),
+            2 => b"grant_type=client_credentials&scope=gateway".to_vec(),
+            _ => {
+                let mut body = payment(100 + next(3) as u64, card(test_cards::VISA));
+                for _ in 0..next(4) {
+                    body[fields[next(fields.len())]] = values[next(values.len())].clone();
+                }
+                body.to_string().into_bytes()
+            }
+        };
+        let mut request = request(method, &format!("{BASE}{path}"), Some(&auths[next(auths.len())]), body);
+        if next(2) == 0 {
+            request.headers.insert("Cko-Idempotency-Key", format!("k{}", next(20)));
+        }
+        let response = api.sim.handle(&request).response;
+        assert!((200..600).contains(&response.status), "#{i} {method} {path}: {}", response.status);
+        assert!(response.headers.get("Cko-Request-Id").is_some(), "#{i}");
+        assert_no_card_data(&String::from_utf8_lossy(&response.body));
+    }
+    // The bookkeeping still holds: never past the cap, never more captured or refunded than there is.
+    let balances = api.get(&format!("/payments/{pay}")).expect(200).body["balances"].clone();
+    let authorized = balances["total_authorized"].as_u64().unwrap();
+    assert!(authorized <= 2000, "{balances}");
+    assert!(balances["total_captured"].as_u64().unwrap() <= authorized, "{balances}");
+    assert!(balances["total_refunded"].as_u64().unwrap() <= balances["total_captured"].as_u64().unwrap());
 }
 
 #[test]

@@ -6,10 +6,11 @@
 use checkout_sdk_core::id::{CustomerId, SourceId};
 use serde_json::{Map, Value};
 
+use crate::retries::{self, RetryOptions};
 use crate::rules;
 use crate::validation::{
-    absent, optional_bool, optional_bounded_object, optional_metadata, optional_text, parse_object, Errors, Reject,
-    MAX_CONTACT_BYTES, MAX_DESCRIPTION, MAX_REFERENCE, MAX_URL,
+    absent, optional_bool, optional_bounded_object, optional_metadata, optional_text, parse_object, processing_channel,
+    Errors, Reject, MAX_CONTACT_BYTES, MAX_DESCRIPTION, MAX_REFERENCE, MAX_URL,
 };
 use crate::vault::{card_fields, check_cvv, CardInput};
 
@@ -53,6 +54,11 @@ pub(crate) struct PaymentInput {
     pub(crate) payment_type: String,
     pub(crate) success_url: Option<String>,
     pub(crate) failure_url: Option<String>,
+    /// `authorization_type: Estimated`: incremental authorizations may raise the amount.
+    pub(crate) estimated: bool,
+    pub(crate) merchant_initiated: bool,
+    /// The `retry` options, if any.
+    pub(crate) retry: Option<RetryOptions>,
 }
 
 fn is_source_type(kind: &str) -> bool {
@@ -193,8 +199,9 @@ fn redirect_url(obj: &Map<String, Value>, field: &str, code: &'static str, error
     }
 }
 
-/// Parses and checks a `POST /payments` body against the simulator clock `now`.
-pub(crate) fn parse_payment(body: &[u8], now: i64) -> Result<PaymentInput, Reject> {
+/// Parses and checks a `POST /payments` body against the simulator clock `now`; `needs_channel`
+/// when the caller's account requires a processing channel.
+pub(crate) fn parse_payment(body: &[u8], now: i64, needs_channel: bool) -> Result<PaymentInput, Reject> {
     let obj = parse_object(body, false)?;
     let mut errors = Errors::default();
 
@@ -252,7 +259,11 @@ pub(crate) fn parse_payment(body: &[u8], now: i64) -> Result<PaymentInput, Rejec
     };
     let payment_type = match obj.get("payment_type") {
         None | Some(Value::Null) => "Regular".to_string(),
-        Some(Value::String(t)) if matches!(t.as_str(), "Regular" | "Recurring" | "MOTO") => t.clone(),
+        Some(Value::String(t))
+            if matches!(t.as_str(), "Regular" | "Recurring" | "MOTO" | "Installment" | "Unscheduled" | "PayLater") =>
+        {
+            t.clone()
+        }
         Some(_) => {
             errors.push("payment_type_invalid");
             "Regular".to_string()
@@ -260,6 +271,18 @@ pub(crate) fn parse_payment(body: &[u8], now: i64) -> Result<PaymentInput, Rejec
     };
     let success_url = redirect_url(&obj, "success_url", "success_url_invalid", &mut errors);
     let failure_url = redirect_url(&obj, "failure_url", "failure_url_invalid", &mut errors);
+    let estimated = match obj.get("authorization_type") {
+        None | Some(Value::Null) => false,
+        Some(Value::String(t)) if matches!(t.as_str(), "Final" | "Estimated" | "Incremental") => t == "Estimated",
+        Some(_) => {
+            errors.push("authorization_type_invalid");
+            false
+        }
+    };
+    let merchant_initiated =
+        optional_bool(&obj, "merchant_initiated", false, "merchant_initiated_invalid", &mut errors);
+    let retry = retries::parse_options(obj.get("retry"), &mut errors);
+    processing_channel(&obj, needs_channel, &mut errors);
 
     // Rules that depend on the kind of source.
     if let Some(SourceInput::Apm { kind, .. }) = &source {
@@ -289,6 +312,9 @@ pub(crate) fn parse_payment(body: &[u8], now: i64) -> Result<PaymentInput, Rejec
             payment_type,
             success_url,
             failure_url,
+            estimated,
+            merchant_initiated,
+            retry,
         }),
         _ => {
             if errors.is_empty() {
@@ -309,7 +335,7 @@ mod tests {
     const NOW: i64 = clock::SEEDED_EPOCH;
 
     fn codes(body: Value) -> Vec<&'static str> {
-        match parse_payment(body.to_string().as_bytes(), NOW) {
+        match parse_payment(body.to_string().as_bytes(), NOW, false) {
             Err(Reject::Invalid(codes)) => codes,
             Err(Reject::Malformed) => vec!["<malformed>"],
             Ok(_) => vec![],
@@ -323,7 +349,8 @@ mod tests {
     #[test]
     fn a_valid_card_payment_parses() {
         assert_eq!(codes(json!({"amount": 100, "currency": "usd", "source": card()})), Vec::<&str>::new());
-        let p = parse_payment(json!({"amount": 0, "currency": "GBP", "source": card()}).to_string().as_bytes(), NOW);
+        let p =
+            parse_payment(json!({"amount": 0, "currency": "GBP", "source": card()}).to_string().as_bytes(), NOW, false);
         assert!(matches!(p, Ok(PaymentInput { amount: 0, .. })));
     }
 
@@ -348,7 +375,23 @@ mod tests {
             codes(json!({"amount": 1, "currency": "USD", "source": c})),
             ["card_expiry_month_invalid", "cvv_invalid"]
         );
-        assert_eq!(parse_payment(b"[1]", NOW).err(), Some(Reject::Malformed));
-        assert_eq!(parse_payment(b"", NOW).err(), Some(Reject::Malformed));
+        assert_eq!(parse_payment(b"[1]", NOW, false).err(), Some(Reject::Malformed));
+        assert_eq!(parse_payment(b"", NOW, false).err(), Some(Reject::Malformed));
+    }
+
+    #[test]
+    fn accounts_with_processing_channels_must_name_one() {
+        let body = json!({"amount": 100, "currency": "USD", "source": card()}).to_string();
+        let codes = |body: &str, needs: bool| match parse_payment(body.as_bytes(), NOW, needs) {
+            Err(Reject::Invalid(codes)) => codes,
+            _ => vec![],
+        };
+        assert_eq!(codes(&body, true), ["processing_channel_id_required"]);
+        assert_eq!(codes(&body, false), Vec::<&str>::new());
+        let named = json!({"amount": 100, "currency": "USD", "source": card(), "processing_channel_id": "pc_x"});
+        assert_eq!(codes(&named.to_string(), true), Vec::<&str>::new());
+        let bad = json!({"amount": 100, "currency": "USD", "source": card(), "processing_channel_id": "ch_x"});
+        assert_eq!(codes(&bad.to_string(), false), ["processing_channel_id_invalid"]);
+        assert_eq!(codes("{}", true).last(), Some(&"processing_channel_id_required"));
     }
 }

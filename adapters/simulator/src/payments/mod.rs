@@ -1,5 +1,6 @@
 //! The payments route family: `POST /payments` and `GET /payments/{id}`, and the book of payments
-//! every other family reads.
+//! every other family reads. A `POST /payments` with a `destination` is a payout, and a payout's
+//! id is looked up like a payment's: both are handed to `payouts`.
 
 mod authorization;
 mod input;
@@ -12,13 +13,16 @@ use checkout_sdk_core::transport::Method;
 use serde_json::Value;
 
 pub(crate) use authorization::{authorize, settle, AuthMode};
-pub(crate) use record::{Action, Payment};
+pub(crate) use record::{Action, Funding, Payment};
 
+use crate::auth::Caller;
 use crate::ledger::Ledger;
 use crate::limits::Limits;
+use crate::payouts;
 use crate::redirects::RedirectKind;
 use crate::reply::Reply;
 use crate::retention::{Retained, Ticket, Weigh};
+use crate::retries;
 use crate::router::{self, Ctx, Routing, Rules};
 use crate::rules;
 use crate::validation::Errors;
@@ -26,7 +30,7 @@ use crate::vault::Card;
 
 use authorization::start_redirect;
 use input::{PaymentInput, SourceInput};
-use record::{Funding, ThreeDs};
+use record::ThreeDs;
 
 /// A payments route.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,10 +197,13 @@ impl PaymentBook {
     }
 }
 
-/// A payment's `GET` body by `pay_` or `sid_` id, linked through the base it was created with.
+/// A payment's (or a payout's) `GET` body by `pay_` or `sid_` id, linked through the base it was
+/// created with.
 pub(crate) fn stored_json(ledger: &Ledger, id: &str) -> Option<Value> {
     let reference = id.parse::<PaymentRef>().ok()?;
-    let payment = ledger.payments.lookup(&reference)?;
+    let Some(payment) = ledger.payments.lookup(&reference) else {
+        return payouts::stored_json(ledger, id);
+    };
     let customer = ledger.vault.customer_json(&payment.customer_id);
     Some(payment.details_json(&payment.base, &customer, false))
 }
@@ -208,7 +215,7 @@ fn get(ledger: &Ledger, ctx: &Ctx<'_>, reference: &PaymentRef) -> Reply {
             let customer = ledger.vault.customer_json(&payment.customer_id);
             Reply::json(200, payment.details_json(ctx.base, &customer, by_session))
         }
-        None => Reply::empty(404),
+        None => payouts::get(ledger, ctx, reference),
     }
 }
 
@@ -226,8 +233,12 @@ struct Resolved {
 }
 
 fn create(ledger: &mut Ledger, ctx: &Ctx<'_>, body: &[u8]) -> Reply {
+    if payouts::is_payout(body) {
+        return payouts::create(ledger, ctx, body);
+    }
     let now = ledger.clock.now();
-    let input = match input::parse_payment(body, now) {
+    let needs_channel = ctx.caller.is_some_and(Caller::needs_processing_channel);
+    let input = match input::parse_payment(body, now, needs_channel) {
         Ok(input) => input,
         Err(reject) => return reject.reply(ctx.request_id),
     };
@@ -280,6 +291,9 @@ fn create(ledger: &mut Ledger, ctx: &Ctx<'_>, body: &[u8]) -> Reply {
         success_url: input.success_url,
         failure_url: input.failure_url,
         base: ctx.base.to_string(),
+        estimated: input.estimated,
+        incremented: 0,
+        retry: None,
     };
     let is_card = matches!(payment.funding, Funding::Card { .. });
     if !is_card {
@@ -297,6 +311,10 @@ fn create(ledger: &mut Ledger, ctx: &Ctx<'_>, body: &[u8]) -> Reply {
         start_redirect(ledger, &mut payment, RedirectKind::ThreeDs);
     } else {
         authorize(ledger, &mut payment, AuthMode::Plain);
+    }
+    if let Some(response) = payment.response.filter(|_| !payment.pending) {
+        let merchant_initiated = input.merchant_initiated;
+        payment.retry = retries::schedule(input.retry, merchant_initiated, &payment.payment_type, response, now);
     }
 
     let reply = if payment.pending {

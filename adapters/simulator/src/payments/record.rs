@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 use crate::clock::rfc3339;
 use crate::redirects::RedirectKind;
 use crate::retention::{json_weight, optional_json_weight, optional_text_weight, text_weight, Weigh};
+use crate::retries::RetrySchedule;
 use crate::rules::{self, Response};
 use crate::vault::Card;
 
@@ -143,6 +144,12 @@ pub(crate) struct Payment {
     pub(crate) failure_url: Option<String>,
     /// The base URL the payment was created through (for [`Simulator::payment`](crate::Simulator::payment)).
     pub(crate) base: String,
+    /// Authorized with `authorization_type: Estimated`: incremental authorizations may raise it.
+    pub(crate) estimated: bool,
+    /// What approved incremental authorizations added to `amount`.
+    pub(crate) incremented: u64,
+    /// The retry scheduled after a decline, if any.
+    pub(crate) retry: Option<RetrySchedule>,
 }
 
 impl Weigh for Payment {
@@ -174,10 +181,33 @@ impl Payment {
         self.amount == 0
     }
 
+    /// Everything authorized: the amount and the approved increments.
+    pub(crate) fn authorized(&self) -> u64 {
+        self.amount.saturating_add(self.incremented)
+    }
+
+    /// An incremental authorization is allowed on an estimated card authorization that nothing
+    /// has been captured, voided or refunded from.
+    pub(crate) fn can_increment(&self) -> bool {
+        self.estimated
+            && matches!(self.funding, Funding::Card { .. })
+            && self.approved()
+            && !self.is_verification()
+            && !self.voided
+            && self.captured == 0
+            && self.refunded == 0
+    }
+
+    fn retry_scheduled(&self) -> Option<RetrySchedule> {
+        self.retry.filter(RetrySchedule::is_scheduled)
+    }
+
     /// The status as the API names it, derived from the history.
     pub(crate) fn status(&self) -> &'static str {
         if self.pending {
             "Pending"
+        } else if !self.approved() && self.retry_scheduled().is_some() {
+            "Retry Scheduled"
         } else if !self.approved() {
             "Declined"
         } else if self.is_verification() {
@@ -191,7 +221,7 @@ impl Payment {
                 "Partially Refunded"
             }
         } else if self.captured > 0 {
-            if self.captured >= self.amount {
+            if self.captured >= self.authorized() {
                 "Captured"
             } else {
                 "Partially Captured"
@@ -203,7 +233,11 @@ impl Payment {
 
     /// Capture is allowed while something authorized is left and nothing was voided or refunded.
     pub(crate) fn can_capture(&self) -> bool {
-        self.approved() && !self.is_verification() && !self.voided && self.refunded == 0 && self.captured < self.amount
+        self.approved()
+            && !self.is_verification()
+            && !self.voided
+            && self.refunded == 0
+            && self.captured < self.authorized()
     }
 
     /// Refund is allowed while some captured amount is not refunded yet.
@@ -226,7 +260,7 @@ impl Payment {
     }
 
     /// `_links` as allowed now.
-    fn links(&self, base: &str) -> Value {
+    pub(crate) fn links(&self, base: &str) -> Value {
         let mut links = Map::new();
         links.insert("self".into(), self.href(base, ""));
         links.insert("actions".into(), self.href(base, "/actions"));
@@ -241,6 +275,9 @@ impl Payment {
         if self.can_void() {
             links.insert("void".into(), self.href(base, "/voids"));
         }
+        if self.can_increment() {
+            links.insert("authorize".into(), self.href(base, "/authorizations"));
+        }
         if self.can_refund() {
             links.insert("refund".into(), self.href(base, "/refunds"));
         }
@@ -253,6 +290,9 @@ impl Payment {
         }
         if let Some(three_ds) = &self.three_ds {
             out.insert("3ds".into(), three_ds.to_json());
+        }
+        if let Some(retry) = self.retry_scheduled() {
+            out.insert("retry".into(), retry.to_json());
         }
     }
 
@@ -341,14 +381,15 @@ impl Payment {
         Value::Object(out)
     }
 
-    fn balances(&self) -> Value {
-        let authorized = if self.approved() { self.amount } else { 0 };
+    /// The payment's `balances`.
+    pub(crate) fn balances(&self) -> Value {
+        let authorized = if self.approved() { self.authorized() } else { 0 };
         json!({
             "total_authorized": authorized,
-            "total_voided": if self.voided { self.amount } else { 0 },
-            "available_to_void": if self.can_void() { self.amount } else { 0 },
+            "total_voided": if self.voided { authorized } else { 0 },
+            "available_to_void": if self.can_void() { authorized } else { 0 },
             "total_captured": self.captured,
-            "available_to_capture": if self.can_capture() { self.amount - self.captured } else { 0 },
+            "available_to_capture": if self.can_capture() { authorized - self.captured } else { 0 },
             "total_refunded": self.refunded,
             "available_to_refund": if self.can_refund() { self.captured - self.refunded } else { 0 },
         })
