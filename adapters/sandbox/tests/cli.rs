@@ -1,42 +1,21 @@
 //! `checkout-sandbox` as a command line tool: help and version, options from environment
 //! variables, the request log (one line per request, nothing secret), `--seed` and SIGTERM.
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Output, Stdio};
+use std::io::Read;
+use std::process::{Command, Output, Stdio};
 
 use checkout_sdk_fake::keys::{PROCESSING_CHANNEL_ID, SANDBOX_SECRET_KEY};
 use serde_json::{json, Value};
 
 mod support;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_checkout-sandbox");
+use support::binary::{Running, BINARY};
+
 const CARD: &str = "4242424242424242";
 
-/// A spawned server, killed when dropped.
-struct Sandbox {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Starts the binary with `args` and `env`, stderr captured; returns it with its address.
-fn spawn(args: &[&str], env: &[(&str, &str)]) -> Sandbox {
-    let mut command = Command::new(BINARY);
-    command.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let mut child = command.spawn().expect("start the binary");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first).expect("the first line");
-    let addr = first.trim().strip_prefix("listening on http://").unwrap_or_else(|| panic!("first line {first:?}"));
-    Sandbox { addr: addr.to_string(), child }
+fn spawn(args: &[&str], env: &[(&str, &str)]) -> Running {
+    support::binary::spawn(args, env, Stdio::piped())
 }
 
 /// Sends one request on its own connection and returns the status and JSON body.

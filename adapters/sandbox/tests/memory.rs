@@ -5,8 +5,7 @@
 //! Linux only (it reads the child's `/proc/PID/status`).
 #![cfg(target_os = "linux")]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 
 use checkout_sdk_fake::keys::{PROCESSING_CHANNEL_ID, SANDBOX_SECRET_KEY};
 use serde_json::json;
@@ -22,16 +21,6 @@ const DOCUMENTED_PEAK_MIB: u64 = 128;
 /// Large payments sent. The stored state passes every default bound after about 3,300 of them;
 /// without the bounds, each would keep about 26 KiB and 6,000 would need about 157 MiB.
 const REQUESTS: usize = 6_000;
-
-/// Kills the child when the test ends, passed or not.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// A kB figure (`VmHWM`, `VmRSS`) of `/proc/PID/status`, in MiB.
 fn status_mib(pid: u32, field: &str) -> u64 {
@@ -52,17 +41,8 @@ fn post(path: &str, key: Option<&str>, body: &[u8]) -> Vec<u8> {
 
 #[test]
 fn a_long_run_of_large_requests_keeps_memory_under_the_documented_bound() {
-    let child = Command::new(env!("CARGO_BIN_EXE_checkout-sandbox"))
-        .args(["--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the binary");
-    let mut child = Running(child);
-    let pid = child.0.id();
-    let mut first = String::new();
-    BufReader::new(child.0.stdout.take().expect("stdout")).read_line(&mut first).expect("first line");
-    let addr = first.trim().strip_prefix("listening on http://").expect("listening on ...").to_string();
+    let child = support::binary::spawn(&["--addr", "127.0.0.1:0"], &[], Stdio::null());
+    let (pid, addr) = (child.child.id(), child.addr.clone());
     let at_start = status_mib(pid, "VmRSS");
 
     let mut connection = Connection::new(addr);

@@ -4,14 +4,14 @@
 //! deliveries; filters, the authorization value and several endpoints; and the command line.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use checkout_sdk_core::id::ProcessingChannelId;
 use checkout_sdk_core::prelude::*;
 use checkout_sdk_core::retry::RetryPolicy;
 use checkout_sdk_core::webhook::{EventType, SignatureKey, WebhookAuthorization, WebhookEvent, WebhookReceiver};
-use checkout_sdk_fake::keys::SANDBOX_SECRET_KEY as KEY;
+use checkout_sdk_fake::keys::{PROCESSING_CHANNEL_ID, SANDBOX_SECRET_KEY as KEY};
 use checkout_sdk_hyper::{HyperTransport, TokioSleeper};
 use checkout_sdk_sandbox::{SandboxServer, ServerConfig};
 use checkout_sdk_simulator::{Simulator, WebhookEndpoint};
@@ -22,7 +22,7 @@ mod support;
 use support::receiver::{Received, Receiver, Reply};
 
 const WAIT: Duration = Duration::from_secs(15);
-const BINARY: &str = env!("CARGO_BIN_EXE_checkout-sandbox");
+use support::binary::BINARY;
 
 async fn sandbox(config: ServerConfig) -> SandboxServer {
     checkout_sdk_sandbox::serve_with(([127, 0, 0, 1], 0).into(), Simulator::seeded(11), config)
@@ -32,7 +32,8 @@ async fn sandbox(config: ServerConfig) -> SandboxServer {
 
 fn client(server: &SandboxServer) -> Client {
     let config =
-        Config::new(KEY.parse().expect("a valid key"), Environment::custom(&server.base_url()).expect("loopback url"));
+        Config::new(KEY.parse().expect("a valid key"), Environment::custom(&server.base_url()).expect("loopback url"))
+            .with_processing_channel(ProcessingChannelId::new(PROCESSING_CHANNEL_ID).expect("a channel"));
     Client::builder(config, HyperTransport::builder().timeout(Duration::from_secs(5)).build())
         .sleeper(TokioSleeper::new())
         .retry_policy(RetryPolicy::none())
@@ -376,20 +377,16 @@ async fn several_endpoints_each_get_their_events_signed_with_their_key() {
 async fn the_command_line_delivers_to_its_webhook_options() {
     let receiver = Receiver::start().await;
     let url = receiver.url("/cli");
-    let mut child = Command::new(BINARY)
-        .args(["--addr", "127.0.0.1:0", "--quiet", "--webhook-url", &url, "--webhook-event", "payment_approved"])
-        .env("CHECKOUT_SANDBOX_WEBHOOK_SECRET", "whsk_from_env")
-        .env("CHECKOUT_SANDBOX_WEBHOOK_AUTHORIZATION", "cli-auth-value")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the binary");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first).expect("the first line");
-    let addr = first.trim().strip_prefix("listening on http://").expect("the address").to_string();
+    let args = ["--addr", "127.0.0.1:0", "--quiet", "--webhook-url", &url, "--webhook-event", "payment_approved"];
+    let env = [
+        ("CHECKOUT_SANDBOX_WEBHOOK_SECRET", "whsk_from_env"),
+        ("CHECKOUT_SANDBOX_WEBHOOK_AUTHORIZATION", "cli-auth-value"),
+    ];
+    let child = support::binary::spawn(&args, &env, Stdio::null());
+    let addr = child.addr.clone();
     let body = serde_json::json!({
         "source": {"type": "card", "number": VISA, "expiry_month": 6, "expiry_year": 2030},
-        "amount": 1000, "currency": "USD",
+        "amount": 1000, "currency": "USD", "processing_channel_id": PROCESSING_CHANNEL_ID,
     });
     let answer = tokio::task::spawn_blocking(move || {
         support::send_json(&addr, "POST", "/payments", &[("Authorization", &format!("Bearer {KEY}"))], Some(&body))
@@ -398,8 +395,7 @@ async fn the_command_line_delivers_to_its_webhook_options() {
     .expect("a payment");
     assert_eq!(answer.status, 201);
     let arrived = receiver.wait_for(1, WAIT).await;
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
     let expecting = WebhookReceiver::new(key("whsk_from_env"))
         .with_authorization(WebhookAuthorization::new("cli-auth-value").expect("a value"));
     let events = verified(&arrived, &expecting);

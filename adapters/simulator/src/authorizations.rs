@@ -8,6 +8,7 @@
 
 use checkout_sdk_core::id::PaymentId;
 use checkout_sdk_core::transport::Method;
+use checkout_sdk_core::webhook::EventType;
 use serde_json::{json, Map, Value};
 
 use crate::clock::rfc3339;
@@ -133,6 +134,12 @@ fn increment(ledger: &mut Ledger, ctx: &Ctx<'_>, id: &PaymentId, body: &[u8]) ->
     let Some((currency, balances, links)) = updated else {
         return Reply::empty(404);
     };
+    let event = if response.is_approved() {
+        EventType::PaymentAuthorizationIncremented
+    } else {
+        EventType::PaymentAuthorizationIncrementDeclined
+    };
+    ledger.emit_stored(event, id.as_str(), Some(&action_id));
     let mut out = Map::new();
     out.insert("action_id".into(), json!(action_id));
     out.insert("amount".into(), json!(input.amount));

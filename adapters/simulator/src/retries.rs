@@ -9,6 +9,7 @@
 
 use checkout_sdk_core::id::PaymentId;
 use checkout_sdk_core::transport::Method;
+use checkout_sdk_core::webhook::EventType;
 use serde_json::{json, Map, Value};
 
 use crate::clock::rfc3339;
@@ -222,6 +223,7 @@ fn cancel(ledger: &mut Ledger, ctx: &Ctx<'_>, id: &PaymentId, body: &[u8]) -> Re
             retry.cancel();
         }
     });
+    ledger.emit_stored(EventType::PaymentCanceled, id.as_str(), None);
     let mut out = Map::new();
     out.insert("action_id".into(), json!(ledger.ids.id("act_")));
     if let Some(reference) = reference {

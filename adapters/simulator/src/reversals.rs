@@ -9,6 +9,7 @@
 
 use checkout_sdk_core::id::PaymentId;
 use checkout_sdk_core::transport::Method;
+use checkout_sdk_core::webhook::EventType;
 use serde_json::{json, Map, Value};
 
 use crate::ledger::Ledger;
@@ -116,6 +117,11 @@ fn reverse(ledger: &mut Ledger, ctx: &Ctx<'_>, id: &PaymentId, body: &[u8]) -> R
     });
     if recorded.is_none() {
         return Reply::empty(404);
+    }
+    match reversal {
+        Reversal::Void => ledger.emit_stored(EventType::PaymentVoided, id.as_str(), Some(&action_id)),
+        Reversal::Refund => ledger.emit_stored(EventType::PaymentRefunded, id.as_str(), Some(&action_id)),
+        Reversal::CancelRetry => ledger.emit_stored(EventType::PaymentCanceled, id.as_str(), None),
     }
     let mut out = Map::new();
     out.insert("action_id".into(), json!(action_id));

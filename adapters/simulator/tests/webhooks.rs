@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use checkout_sdk_core::transport::{Headers, HttpRequest, Method};
 use checkout_sdk_core::webhook::{EventType, SignatureKey, WebhookEvent, WebhookReceiver};
-use checkout_sdk_fake::keys::{SANDBOX_BASE_URL as BASE, SANDBOX_SECRET_KEY as KEY};
+use checkout_sdk_fake::keys::{PROCESSING_CHANNEL_ID as CHANNEL, SANDBOX_BASE_URL as BASE, SANDBOX_SECRET_KEY as KEY};
 use checkout_sdk_simulator::{AttemptOutcome, DeliveryState, Limits, Simulator, WebhookEndpoint};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -31,6 +31,7 @@ fn card(amount: u64) -> Value {
     json!({
         "source": {"type": "card", "number": "4242424242424242", "expiry_month": 6, "expiry_year": 2030},
         "amount": amount, "currency": "EUR", "reference": "ORD-1", "metadata": {"order": 7},
+        "processing_channel_id": CHANNEL,
     })
 }
 
@@ -102,13 +103,17 @@ fn redirects_verifications_and_declines_have_their_events() {
     let mut malfunction = card(5000);
     malfunction["3ds"] = json!(true);
     let malfunction = pay(&sim, malfunction);
-    let apm = pay(&sim, json!({"source": {"type": "ideal"}, "amount": 100, "currency": "EUR", "reference": "APM-1"}));
+    let apm = pay(
+        &sim,
+        json!({"source": {"type": "ideal"}, "amount": 100, "currency": "EUR", "reference": "APM-1",
+        "processing_channel_id": CHANNEL}),
+    );
     sim.complete_redirect(apm["id"].as_str().expect("id"), true).expect("completed");
     let declined = pay(
         &sim,
         json!({
             "source": {"type": "card", "number": "4544249167673670", "expiry_month": 6, "expiry_year": 2030},
-            "amount": 100, "currency": "USD",
+            "amount": 100, "currency": "USD", "processing_channel_id": CHANNEL,
         }),
     );
 
@@ -231,5 +236,81 @@ proptest! {
         let events: Vec<(String, Option<u64>)> =
             sim.webhook_events().iter().map(|e| (e.type_name().to_string(), e.amount())).collect();
         prop_assert_eq!(events, expected);
+    }
+}
+
+#[test]
+fn increments_reversals_retries_and_payouts_have_their_events() {
+    let sim = Simulator::seeded(21);
+    // An estimated authorization raised once, then declined an increment over the cap, then
+    // reversed (a void); a captured payment reversed (a refund).
+    let mut estimated = card(1000);
+    estimated["authorization_type"] = json!("Estimated");
+    let raised = pay(&sim, estimated);
+    let raised = raised["id"].as_str().expect("an id");
+    assert_eq!(act(&sim, raised, "authorizations", json!({"amount": 500})), 201);
+    assert_eq!(act(&sim, raised, "authorizations", json!({"amount": 5000})), 201, "declined: over the cap");
+    assert_eq!(act(&sim, raised, "reversals", json!({})), 202);
+    let captured = pay(&sim, card(700));
+    let captured = captured["id"].as_str().expect("an id");
+    assert_eq!(act(&sim, captured, "captures", json!({})), 202);
+    assert_eq!(act(&sim, captured, "reversals", json!({})), 202);
+    // A soft-declined renewal gets a retry, which is cancelled.
+    let mut renewal = card(1051);
+    renewal["merchant_initiated"] = json!(true);
+    renewal["payment_type"] = json!("Recurring");
+    renewal["retry"] = json!({"dunning": {"enabled": true, "max_attempts": 3, "end_after_days": 7}});
+    let renewal = pay(&sim, renewal);
+    let renewal = renewal["id"].as_str().expect("an id");
+    assert_eq!(act(&sim, renewal, "cancellations", json!({})), 202);
+
+    assert_eq!(
+        types_of(&sim, raised),
+        [
+            "payment_approved",
+            "payment_authorization_incremented",
+            "payment_authorization_increment_declined",
+            "payment_voided"
+        ]
+    );
+    assert_eq!(types_of(&sim, captured), ["payment_approved", "payment_captured", "payment_refunded"]);
+    assert_eq!(types_of(&sim, renewal), ["payment_declined", "payment_retry_scheduled", "payment_canceled"]);
+    let events = sim.webhook_events();
+    let increment = events.iter().find(|e| e.type_name() == "payment_authorization_incremented").expect("raised");
+    assert_eq!(increment.amount(), Some(500), "the increment's own amount");
+    let voided = events.iter().find(|e| e.type_name() == "payment_voided").expect("voided");
+    assert_eq!(voided.amount(), Some(1500), "the reversal voids everything authorized");
+
+    // Payouts: pending when requested, then paid, declined, or paid and returned, as the
+    // simulator's clock moves on (a second per request).
+    let payout = |amount: u64| {
+        let body = json!({
+            "destination": {"type": "bank_account", "country": "GB", "account_number": "13654567", "bank_code": "050389",
+                "account_holder": {"type": "individual", "first_name": "Ann", "last_name": "Lee"}},
+            "source": {"type": "currency_account", "id": "ca_y3oqhf46pyzuxjbcn2giaqnb44"},
+            "amount": amount, "currency": "GBP", "reference": "PO-1", "processing_channel_id": CHANNEL,
+        });
+        let (status, answer) = call(&sim, Method::Post, "/payments", Some(body));
+        assert_eq!(status, 202, "{answer}");
+        answer["id"].as_str().expect("an id").to_string()
+    };
+    let (paid, declined, returned) = (payout(1000), payout(1051), payout(1070));
+    for _ in 0..3 {
+        sim.advance_clock(Duration::from_secs(1));
+        call(&sim, Method::Get, &format!("/payments/{paid}"), None);
+    }
+    assert_eq!(types_of(&sim, &paid), ["payment_pending", "payment_paid"]);
+    assert_eq!(types_of(&sim, &declined), ["payment_pending", "payment_declined"]);
+    assert_eq!(types_of(&sim, &returned), ["payment_pending", "payment_paid", "payment_returned"]);
+    let events = sim.webhook_events();
+    let paid_event = events.iter().find(|e| e.type_name() == "payment_paid").expect("paid");
+    assert_eq!((paid_event.amount(), paid_event["data"]["status"].as_str()), (Some(1000), Some("Paid")));
+    assert_eq!(paid_event["_links"]["payment"]["href"], format!("{BASE}/payments/{paid}"));
+    let declined_event = events
+        .iter()
+        .find(|e| e.type_name() == "payment_declined" && e.payment_id().is_some_and(|p| p.as_str() == declined));
+    assert_eq!(declined_event.and_then(|e| e.response_code()).map(|c| c.as_str()), Some("20051"));
+    for event in &events {
+        assert!(!String::from_utf8_lossy(event.body()).contains("13654567"), "an account number in an event");
     }
 }

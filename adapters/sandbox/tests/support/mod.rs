@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+pub(crate) mod binary;
 pub(crate) mod receiver;
 
 /// An answer.

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use checkout_sdk_core::id::PaymentRef;
 use checkout_sdk_core::transport::Method;
+use checkout_sdk_core::webhook::EventType;
 use serde_json::Value;
 
 pub(crate) use authorization::{authorize, settle, AuthMode};
@@ -315,6 +316,9 @@ fn create(ledger: &mut Ledger, ctx: &Ctx<'_>, body: &[u8]) -> Reply {
     if let Some(response) = payment.response.filter(|_| !payment.pending) {
         let merchant_initiated = input.merchant_initiated;
         payment.retry = retries::schedule(input.retry, merchant_initiated, &payment.payment_type, response, now);
+        if payment.retry.is_some() {
+            ledger.emit(EventType::PaymentRetryScheduled, &payment, None);
+        }
     }
 
     let reply = if payment.pending {

@@ -13,6 +13,7 @@ mod input;
 use std::collections::BTreeSet;
 
 use checkout_sdk_core::id::PaymentRef;
+use checkout_sdk_core::webhook::EventType;
 use serde_json::{json, Map, Value};
 
 use crate::auth::Caller;
@@ -100,6 +101,28 @@ impl Payout {
         out.insert("instruction".into(), json!({ "value_date": rfc3339(self.value_date) }));
         out.insert("_links".into(), self.links(base));
         Value::Object(out)
+    }
+
+    /// The event of a change to this payout: `payment_pending` when requested, then
+    /// `payment_paid` or `payment_declined`, and `payment_returned`.
+    fn event(&self) -> EventType {
+        match self.state {
+            State::Pending => EventType::PaymentPending,
+            State::Paid => EventType::PaymentPaid,
+            State::Declined(_) => EventType::PaymentDeclined,
+            State::Returned => EventType::PaymentReturned,
+        }
+    }
+
+    /// The `data` of its webhook events: what `GET` shows but the source, whose details a
+    /// webhook does not repeat.
+    fn event_data(&self) -> Value {
+        let mut data = self.details_json(&self.base);
+        if let Value::Object(fields) = &mut data {
+            fields.remove("source");
+            fields.remove("_links");
+        }
+        data
     }
 
     /// The 200 body of `GET /payments/{id}`.
@@ -234,6 +257,7 @@ pub(crate) fn create(ledger: &mut Ledger, ctx: &Ctx<'_>, body: &[u8]) -> Reply {
         base: ctx.base.to_string(),
     };
     let reply = Reply::json(202, payout.accepted_json(ctx.base));
+    ledger.webhooks.record_data(now, payout.event(), &payout.id, &payout.base, payout.event_data());
     ledger.payouts.due.insert((payout.value_date, payout.id.clone()));
     let _ = ledger.payouts.payouts.insert(payout.id.clone(), payout);
     reply
@@ -249,7 +273,7 @@ pub(crate) fn settle_due(ledger: &mut Ledger) {
             break;
         }
         book.due.remove(&(when, id.clone()));
-        let returns = book.payouts.update(&id, |payout| {
+        let changed = book.payouts.update(&id, |payout| {
             payout.state = match payout.state {
                 State::Pending => match rules::amount_decline(payout.amount) {
                     Some(decline) => State::Declined(decline),
@@ -258,11 +282,14 @@ pub(crate) fn settle_due(ledger: &mut Ledger) {
                 State::Paid => State::Returned,
                 settled => settled,
             };
-            payout.state == State::Paid && payout.amount % 100 == 70
+            let returns = payout.state == State::Paid && payout.amount % 100 == 70;
+            (returns, payout.event(), payout.base.clone(), payout.event_data())
         });
-        if let Some((true, _)) = returns {
-            book.due.insert((when.saturating_add(SETTLE_SECS), id));
+        let Some(((returns, event, base, data), _)) = changed else { continue };
+        if returns {
+            book.due.insert((when.saturating_add(SETTLE_SECS), id.clone()));
         }
+        ledger.webhooks.record_data(now, event, &id, &base, data);
     }
 }
 

@@ -121,8 +121,14 @@ impl Webhooks {
     /// Records an event about `payment` (and the `action` it reports), and queues a delivery for
     /// every endpoint that wants it.
     fn record(&mut self, now: i64, event_type: EventType, payment: &Payment, action: Option<&Action>) {
+        self.record_data(now, event_type, &payment.id, &payment.base, payment.event_data(action));
+    }
+
+    /// Records an event whose `data` is given, about the payment (or payout) `payment_id`
+    /// requested through `base`.
+    pub(crate) fn record_data(&mut self, now: i64, event_type: EventType, payment_id: &str, base: &str, data: Value) {
         let id = self.ids.id("evt_");
-        let event = event_json(&id, &event_type, now, payment, action);
+        let event = event_json(&id, &event_type, now, &format!("{base}/payments/{payment_id}"), data);
         // Serialising a `Value` cannot fail; should it, the event is skipped rather than panic.
         let Ok(body) = serde_json::to_vec(&event) else {
             return;
@@ -135,7 +141,7 @@ impl Webhooks {
                 id: WebhookDeliveryId(self.next_delivery),
                 event_id: id.clone(),
                 event_type: event_type.clone(),
-                payment_id: Some(payment.id.clone()),
+                payment_id: Some(payment_id.to_owned()),
                 endpoint_index: index,
                 endpoint: endpoint.display_url(),
                 created_on: now,
@@ -249,13 +255,12 @@ pub(crate) fn action_event(kind: &str, approved: bool) -> Option<EventType> {
 
 /// The envelope: `id`, `type`, `created_on`, `data` and `_links` (`self` and `payment` both point
 /// at the payment: the simulator has no events API to link to).
-fn event_json(id: &str, event_type: &EventType, now: i64, payment: &Payment, action: Option<&Action>) -> Value {
-    let payment_href = format!("{}/payments/{}", payment.base, payment.id);
+fn event_json(id: &str, event_type: &EventType, now: i64, payment_href: &str, data: Value) -> Value {
     json!({
         "id": id,
         "type": event_type.as_str(),
         "created_on": rfc3339(now),
-        "data": payment.event_data(action),
+        "data": data,
         "_links": {
             "self": { "href": payment_href },
             "payment": { "href": payment_href },
