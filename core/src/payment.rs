@@ -39,8 +39,13 @@ pub enum PaymentStatus {
     Canceled,
     /// Expired.
     Expired,
-    /// Paid (APMs).
+    /// Paid (APMs, payouts).
     Paid,
+    /// Declined, with a retry scheduled (merchant-initiated payments with `retry` enabled); see
+    /// the payment's `retry` for when.
+    RetryScheduled,
+    /// A payout that was paid and came back from the recipient's bank.
+    Returned,
     /// A status this SDK version does not know, kept as sent.
     Unknown(String),
 }
@@ -61,6 +66,8 @@ impl PaymentStatus {
             "Canceled" | "Cancelled" => PaymentStatus::Canceled,
             "Expired" => PaymentStatus::Expired,
             "Paid" => PaymentStatus::Paid,
+            "Retry Scheduled" => PaymentStatus::RetryScheduled,
+            "Returned" => PaymentStatus::Returned,
             other => PaymentStatus::Unknown(other.into()),
         }
     }
@@ -80,6 +87,8 @@ impl PaymentStatus {
             PaymentStatus::Canceled => "Canceled",
             PaymentStatus::Expired => "Expired",
             PaymentStatus::Paid => "Paid",
+            PaymentStatus::RetryScheduled => "Retry Scheduled",
+            PaymentStatus::Returned => "Returned",
             PaymentStatus::Unknown(s) => s,
         }
     }
@@ -291,5 +300,35 @@ impl Response<Payment> {
             response_code: p.response_code.as_ref(),
             response_summary: p.response_summary.as_deref(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PaymentStatus;
+
+    #[test]
+    fn every_known_status_reads_back_from_its_text() {
+        use PaymentStatus::*;
+        let known = [
+            Pending,
+            Authorized,
+            CardVerified,
+            Captured,
+            PartiallyCaptured,
+            Refunded,
+            PartiallyRefunded,
+            Voided,
+            Declined,
+            Canceled,
+            Expired,
+            Paid,
+            RetryScheduled,
+            Returned,
+        ];
+        for status in known {
+            assert_eq!(PaymentStatus::parse(status.as_str()), status);
+            assert_eq!(alloc::format!("{status:?}"), status.as_str().replace(' ', ""));
+        }
     }
 }

@@ -697,6 +697,10 @@ fn odd_but_readable_payment_fields_decode_leniently() {
         (json!({"status": "Authorised-ish"}), |p| p.status == Some(PaymentStatus::Unknown("Authorised-ish".into()))),
         (json!({"status": "Cancelled"}), |p| p.status == Some(PaymentStatus::Canceled)),
         (json!({"status": "Card Verified"}), |p| p.status == Some(PaymentStatus::CardVerified)),
+        (json!({"status": "Retry Scheduled"}), |p| {
+            p.status == Some(PaymentStatus::RetryScheduled) && format!("{:?}", p.status) == "Some(RetryScheduled)"
+        }),
+        (json!({"status": "Returned"}), |p| p.status == Some(PaymentStatus::Returned)),
         (json!({"currency": "eur"}), |p| p.currency == Some(Currency::EUR)),
         (json!({"risk": "x"}), |p| p.risk.is_none()),
         (json!({"risk": {"flagged": "yes"}}), |p| p.risk.is_some_and(|r| !r.flagged)),
