@@ -49,7 +49,7 @@ use crate::error::{ApiError, DecodeError, DecodeErrorKind, Error, InvalidInput};
 use crate::id::IdempotencyKey;
 use crate::link::Links;
 use crate::response::{HttpInfo, Response};
-use crate::transport::{Headers, HttpRequest, HttpResponse, Method};
+use crate::transport::{Body, Headers, HttpRequest, HttpResponse, Method};
 
 mod action;
 mod find;
@@ -157,7 +157,7 @@ pub(crate) fn build_request_at<O: Operation + ?Sized>(
         method: op.method(),
         url: config.url(path),
         headers,
-        body: body.unwrap_or_default(),
+        body: body.map(Body::from).unwrap_or_default(),
         timeout: None,
     })
 }
