@@ -202,7 +202,7 @@ fn decode_error(response: &HttpResponse, kind: DecodeErrorKind, detail: String) 
 }
 
 /// Parses a success body into `T`, straight from the bytes (no intermediate JSON value), plus its
-/// links and metadata; the bytes are kept for the raw JSON view, built only when asked for.
+/// metadata; the bytes are kept for the raw JSON view and the links, read only when asked for.
 pub fn parse_typed<T: DeserializeOwned>(response: HttpResponse) -> Result<Response<T>, Error> {
     if response.body.iter().all(u8::is_ascii_whitespace) {
         return Err(decode_error(&response, DecodeErrorKind::Empty, "expected a JSON body".into()));
@@ -220,10 +220,16 @@ pub fn parse_typed<T: DeserializeOwned>(response: HttpResponse) -> Result<Respon
         }
     };
     let data = serde_json::from_slice::<T>(&response.body).map_err(|e| not_decoded(&response, e))?;
-    // Links and the body's request id, in a second pass that skips everything else.
-    let envelope = Links::envelope(&response.body).map_err(|e| not_decoded(&response, e))?;
-    let info = HttpInfo::new(response.status, response.headers, response.elapsed, envelope.request_id);
-    Ok(Response::from_raw(data, response.body, info, envelope.links))
+    // The body's request id stands in for a missing `Cko-Request-Id` header: only then is the body
+    // read a second time (skipping all but `_links` and `request_id`), and the links kept.
+    let (links, body_request_id) = if response.headers.contains("cko-request-id") {
+        (None, None)
+    } else {
+        let envelope = Links::envelope(&response.body).map_err(|e| not_decoded(&response, e))?;
+        (Some(envelope.links), envelope.request_id)
+    };
+    let info = HttpInfo::new(response.status, response.headers, response.elapsed, body_request_id);
+    Ok(Response::from_raw(data, response.body, info, links))
 }
 
 pub(crate) fn json_body<T: Serialize>(value: &T) -> Result<Option<Vec<u8>>, Error> {
