@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example throughput -- [--base-url URL] [--requests N] [--concurrency C]
-//!     [--warmup W] [--server-threads S] [--client-threads T] [--rounds R] [--raw-first] [--only sdk|raw]
+//!     [--warmup W] [--server-threads S] [--client-threads T] [--rounds R] [--raw-first] [--only sdk|raw|json]
 //! ```
 //!
 //! Sends `N` card payment requests (`POST /payments`, an approving Visa test card, a unique
@@ -26,6 +26,12 @@
 //! warm-up, and prints only its line: for profiling one client's own CPU with `valgrind --tool=
 //! callgrind` against an external server (`--base-url`). Run it with two values of `N` and divide
 //! the difference in instructions by the difference in requests, so start-up and warm-up cancel.
+//! `--only json` does the same for a third client, the bare one with hand-written JSON: each
+//! body built as a `serde_json::Value` with `json!` and serialised, each response parsed into a
+//! `Value` and its `approved` checked (what the SDK's typed layer replaces).
+//!
+//! The bare client sends each payment with an idempotency key of its own, as the SDK does, so the
+//! server does the same work (it stores a keyed response for replay) for both.
 //!
 //! The bare client does nothing but send bytes and read the whole body, so it is the server's
 //! own ceiling at this concurrency; the `raw` line reports it, and `ratio sdk/raw` is what the
@@ -86,16 +92,18 @@ struct Args {
     only: Option<Side>,
 }
 
-/// One of the two clients.
+/// One of the clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
     Sdk,
     Raw,
+    /// The bare client with hand-written JSON (`--only json`): for profiling only.
+    Json,
 }
 
 const USAGE: &str = "usage: throughput [--base-url URL] [--requests N] [--concurrency C] [--warmup W] \
                      [--server-threads S] [--client-threads T] [--rounds R] [--raw-first] \
-                     [--only sdk|raw]";
+                     [--only sdk|raw|json]";
 
 fn parse_args() -> Result<Args, String> {
     let half_cpus = std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1));
@@ -127,7 +135,8 @@ fn parse_args() -> Result<Args, String> {
                 args.only = match value()?.as_str() {
                     "sdk" => Some(Side::Sdk),
                     "raw" => Some(Side::Raw),
-                    other => return Err(format!("--only: sdk or raw, not {other:?}\n{USAGE}")),
+                    "json" => Some(Side::Json),
+                    other => return Err(format!("--only: sdk, raw or json, not {other:?}\n{USAGE}")),
                 }
             }
             "-h" | "--help" => return Err(USAGE.into()),
@@ -303,7 +312,13 @@ struct RawRequest {
     body: Bytes,
     /// Where the reference's digits start in `body`.
     digits_at: usize,
+    /// The start of every idempotency key this run sends: unique to the run, so a server that
+    /// outlives one run never replays a stored response to the next.
+    key_prefix: String,
 }
+
+/// The idempotency header, which every SDK `POST` carries.
+const IDEMPOTENCY_KEY: &str = "cko-idempotency-key";
 
 impl RawRequest {
     fn new(config: &Config) -> Result<Self, String> {
@@ -318,10 +333,20 @@ impl RawRequest {
             .position(|w| w == needle.as_bytes())
             .map(|at| at + 1 + placeholder.len() - REFERENCE_DIGITS)
             .ok_or("the reference is not in the body")?;
-        Ok(RawRequest { uri: parts.uri, headers: parts.headers, body: Bytes::from(body), digits_at })
+        // `idk_` + 6 characters for the run + 20 digits: 30 characters, as long as the SDK's keys.
+        let run = std::hash::BuildHasher::hash_one(&std::collections::hash_map::RandomState::new(), 0u8) % 1_000_000;
+        let key_prefix = format!("idk_{run:06}");
+        Ok(RawRequest { uri: parts.uri, headers: parts.headers, body: Bytes::from(body), digits_at, key_prefix })
     }
 
-    /// The SDK's bytes with request `i`'s reference digits.
+    /// Request `i`'s idempotency key.
+    fn key(&self, i: usize) -> hyper::header::HeaderValue {
+        let key = format!("{}{i:020}", self.key_prefix);
+        hyper::header::HeaderValue::try_from(key).expect("a key of visible ASCII")
+    }
+
+    /// The SDK's bytes with request `i`'s reference digits, and a key of its own (as the SDK
+    /// gives each payment), so the server does the same idempotency work for both clients.
     fn request(&self, i: usize) -> hyper::Request<Full<Bytes>> {
         let mut body = self.body.to_vec();
         let digits = format!("{i:0width$}", width = REFERENCE_DIGITS);
@@ -330,7 +355,29 @@ impl RawRequest {
         *request.method_mut() = hyper::Method::POST;
         *request.uri_mut() = self.uri.clone();
         *request.headers_mut() = self.headers.clone();
+        request.headers_mut().insert(IDEMPOTENCY_KEY, self.key(i));
         request
+    }
+
+    /// Request `i` as hand-written JSON code would send it: the body built as a `Value` with
+    /// `json!` and serialised, the SDK's headers with its length.
+    fn json_request(&self, i: usize) -> Result<hyper::Request<Full<Bytes>>, String> {
+        let body = serde_json::to_vec(&serde_json::json!({
+            "source": {"type": "card", "number": VISA, "expiry_month": 6, "expiry_year": 2030, "cvv": "100"},
+            "amount": AMOUNT,
+            "currency": "USD",
+            "reference": reference("json", i),
+            "customer": {"email": "jokershere@gmail.com", "name": "Jack Napier"},
+        }))
+        .map_err(|e| e.to_string())?;
+        let length = hyper::header::HeaderValue::from(body.len());
+        let mut request = hyper::Request::new(Full::new(Bytes::from(body)));
+        *request.method_mut() = hyper::Method::POST;
+        *request.uri_mut() = self.uri.clone();
+        *request.headers_mut() = self.headers.clone();
+        request.headers_mut().insert(hyper::header::CONTENT_LENGTH, length);
+        request.headers_mut().insert(IDEMPOTENCY_KEY, self.key(i));
+        Ok(request)
     }
 }
 
@@ -356,6 +403,20 @@ async fn raw_request(client: &RawClient, raw: &RawRequest, i: usize) -> Result<(
         Ok(())
     } else {
         Err(format!("status {status}"))
+    }
+}
+
+/// One bare request with hand-written JSON: the body built with `json!`, the response read
+/// whole and parsed into a `serde_json::Value`, its status and `approved` checked.
+async fn json_request(client: &RawClient, raw: &RawRequest, i: usize) -> Result<(), String> {
+    let response = client.request(raw.json_request(i)?).await.map_err(|e| format!("{e:?}"))?;
+    let status = response.status();
+    let body = response.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
+    let payment: serde_json::Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+    if status == hyper::StatusCode::CREATED && payment["approved"] == true {
+        Ok(())
+    } else {
+        Err(format!("status {status}, approved {}", payment["approved"]))
     }
 }
 
@@ -404,6 +465,13 @@ async fn measure(args: &Args, base_url: &str) -> Result<Measured, String> {
             async move { raw_request(&client, &raw, i).await }
         })
     };
+    let json_phase = |first: usize, count: usize| {
+        let (client, raw) = (bare.clone(), Arc::clone(&raw));
+        run_phase(first, count, c, move |i| {
+            let (client, raw) = (client.clone(), Arc::clone(&raw));
+            async move { json_request(&client, &raw, i).await }
+        })
+    };
     let mut measured = Measured {
         sdk: Phase::default(),
         raw: Phase::default(),
@@ -414,11 +482,14 @@ async fn measure(args: &Args, base_url: &str) -> Result<Measured, String> {
     let (sdk_warm, raw_warm) = match args.only {
         Some(Side::Sdk) => (sdk_phase(n, warmup).await, Phase::default()),
         Some(Side::Raw) => (Phase::default(), raw_phase(n, warmup).await),
+        // The hand-written JSON client stands in the bare client's place.
+        Some(Side::Json) => (Phase::default(), json_phase(n, warmup).await),
         None => (sdk_phase(n, warmup).await, raw_phase(n, warmup).await),
     };
     match args.only {
         Some(Side::Sdk) => measured.sdk = sdk_phase(0, n).await,
         Some(Side::Raw) => measured.raw = raw_phase(0, n).await,
+        Some(Side::Json) => measured.raw = json_phase(0, n).await,
         // Rounds in ABBA order: the server's state grows with every payment (and the machine's
         // load drifts), so whichever client ran second in one long phase would be measured
         // against a slower server. Alternating gives both clients the same average conditions.
@@ -486,6 +557,7 @@ fn main() -> ExitCode {
         match args.only {
             Some(Side::Sdk) => "one phase, the SDK only".to_string(),
             Some(Side::Raw) => "one phase, the bare client only".to_string(),
+            Some(Side::Json) => "one phase, the bare client with hand-written JSON only".to_string(),
             None => format!("{} ABBA rounds ({} first)", args.rounds, if args.raw_first { "raw" } else { "sdk" }),
         },
         args.concurrency,
@@ -532,6 +604,7 @@ fn main() -> ExitCode {
     match args.only {
         Some(Side::Sdk) => println!("{}", sdk.line("sdk")),
         Some(Side::Raw) => println!("{}", raw.line("raw")),
+        Some(Side::Json) => println!("{}", raw.line("json")),
         None => {
             let mut ratios = Vec::with_capacity(rounds.len());
             for (i, (raw_first, sdk_rate, raw_rate)) in rounds.iter().enumerate() {

@@ -117,6 +117,18 @@ fn parse_success(c: &mut Criterion, name: &str, status: u16, body: &'static str)
             BatchSize::SmallInput,
         )
     });
+    // The baseline with the SDK's own shortcut (check the bytes are UTF-8 once, then decode the
+    // text, so serde_json does not check each string on its own): the fairest untyped equivalent.
+    group.bench_function("baseline_value_from_utf8_str", |b| {
+        b.iter_batched(
+            || (),
+            |()| {
+                let text = std::str::from_utf8(black_box(body.as_bytes())).expect("UTF-8");
+                serde_json::from_str::<Value>(text).expect("JSON")
+            },
+            BatchSize::SmallInput,
+        )
+    });
     // Explains the ratio: the typed decode alone, without the response's metadata.
     group.bench_function("typed_from_slice_only", |b| {
         b.iter_batched(
