@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example throughput -- [--base-url URL] [--requests N] [--concurrency C]
-//!     [--warmup W] [--server-threads S] [--client-threads T] [--rounds R] [--raw-first]
+//!     [--warmup W] [--server-threads S] [--client-threads T] [--rounds R] [--raw-first] [--only sdk|raw|json]
 //! ```
 //!
 //! Sends `N` card payment requests (`POST /payments`, an approving Visa test card, a unique
@@ -19,6 +19,20 @@
 //! the simulator keeps every payment in memory and slows down a little as it fills, so whichever
 //! client ran second in one long phase would be measured against a slower server.
 //!
+//! Each round's rates and its own `sdk/raw` ratio go to stderr (`round 3 (raw first): ...`), then
+//! the spread of the per-round ratios (`round ratios: min ..., median ..., max ...`).
+//!
+//! `--only sdk` (or `--only raw`) sends the `N` requests through that client alone, after its
+//! warm-up, and prints only its line: for profiling one client's own CPU with `valgrind --tool=
+//! callgrind` against an external server (`--base-url`). Run it with two values of `N` and divide
+//! the difference in instructions by the difference in requests, so start-up and warm-up cancel.
+//! `--only json` does the same for a third client, the bare one with hand-written JSON: each
+//! body built as a `serde_json::Value` with `json!` and serialised, each response parsed into a
+//! `Value` and its `approved` checked (what the SDK's typed layer replaces).
+//!
+//! The bare client sends each payment with an idempotency key of its own, as the SDK does, so the
+//! server does the same work (it stores a keyed response for replay) for both.
+//!
 //! The bare client does nothing but send bytes and read the whole body, so it is the server's
 //! own ceiling at this concurrency; the `raw` line reports it, and `ratio sdk/raw` is what the
 //! SDK's request building, transport checks and typed parsing cost on top. Both phases are
@@ -31,7 +45,8 @@
 //! runtime has `T` workers (default half the CPUs, at least one each). With `--base-url`, point
 //! it at any server that answers like the sandbox (e.g. `cargo run -p checkout-sdk-sandbox`).
 //!
-//! Output (stdout, exactly these lines, the ratio last; details go to stderr):
+//! Output (stdout, exactly these lines, the ratio last; details go to stderr; with `--only`, the
+//! one client's line):
 //!
 //! ```text
 //! sdk: <N> req/s, p50 <X> ms, p99 <Y> ms
@@ -74,10 +89,21 @@ struct Args {
     client_threads: usize,
     rounds: usize,
     raw_first: bool,
+    only: Option<Side>,
+}
+
+/// One of the clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Sdk,
+    Raw,
+    /// The bare client with hand-written JSON (`--only json`): for profiling only.
+    Json,
 }
 
 const USAGE: &str = "usage: throughput [--base-url URL] [--requests N] [--concurrency C] [--warmup W] \
-                     [--server-threads S] [--client-threads T] [--rounds R] [--raw-first]";
+                     [--server-threads S] [--client-threads T] [--rounds R] [--raw-first] \
+                     [--only sdk|raw|json]";
 
 fn parse_args() -> Result<Args, String> {
     let half_cpus = std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1));
@@ -90,6 +116,7 @@ fn parse_args() -> Result<Args, String> {
         client_threads: half_cpus,
         rounds: 10,
         raw_first: false,
+        only: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -104,6 +131,14 @@ fn parse_args() -> Result<Args, String> {
             "--client-threads" => args.client_threads = number(value()?)?,
             "--rounds" => args.rounds = number(value()?)?,
             "--raw-first" => args.raw_first = true,
+            "--only" => {
+                args.only = match value()?.as_str() {
+                    "sdk" => Some(Side::Sdk),
+                    "raw" => Some(Side::Raw),
+                    "json" => Some(Side::Json),
+                    other => return Err(format!("--only: sdk, raw or json, not {other:?}\n{USAGE}")),
+                }
+            }
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -277,7 +312,13 @@ struct RawRequest {
     body: Bytes,
     /// Where the reference's digits start in `body`.
     digits_at: usize,
+    /// The start of every idempotency key this run sends: unique to the run, so a server that
+    /// outlives one run never replays a stored response to the next.
+    key_prefix: String,
 }
+
+/// The idempotency header, which every SDK `POST` carries.
+const IDEMPOTENCY_KEY: &str = "cko-idempotency-key";
 
 impl RawRequest {
     fn new(config: &Config) -> Result<Self, String> {
@@ -292,10 +333,20 @@ impl RawRequest {
             .position(|w| w == needle.as_bytes())
             .map(|at| at + 1 + placeholder.len() - REFERENCE_DIGITS)
             .ok_or("the reference is not in the body")?;
-        Ok(RawRequest { uri: parts.uri, headers: parts.headers, body: Bytes::from(body), digits_at })
+        // `idk_` + 6 characters for the run + 20 digits: 30 characters, as long as the SDK's keys.
+        let run = std::hash::BuildHasher::hash_one(&std::collections::hash_map::RandomState::new(), 0u8) % 1_000_000;
+        let key_prefix = format!("idk_{run:06}");
+        Ok(RawRequest { uri: parts.uri, headers: parts.headers, body: Bytes::from(body), digits_at, key_prefix })
     }
 
-    /// The SDK's bytes with request `i`'s reference digits.
+    /// Request `i`'s idempotency key.
+    fn key(&self, i: usize) -> hyper::header::HeaderValue {
+        let key = format!("{}{i:020}", self.key_prefix);
+        hyper::header::HeaderValue::try_from(key).expect("a key of visible ASCII")
+    }
+
+    /// The SDK's bytes with request `i`'s reference digits, and a key of its own (as the SDK
+    /// gives each payment), so the server does the same idempotency work for both clients.
     fn request(&self, i: usize) -> hyper::Request<Full<Bytes>> {
         let mut body = self.body.to_vec();
         let digits = format!("{i:0width$}", width = REFERENCE_DIGITS);
@@ -304,7 +355,29 @@ impl RawRequest {
         *request.method_mut() = hyper::Method::POST;
         *request.uri_mut() = self.uri.clone();
         *request.headers_mut() = self.headers.clone();
+        request.headers_mut().insert(IDEMPOTENCY_KEY, self.key(i));
         request
+    }
+
+    /// Request `i` as hand-written JSON code would send it: the body built as a `Value` with
+    /// `json!` and serialised, the SDK's headers with its length.
+    fn json_request(&self, i: usize) -> Result<hyper::Request<Full<Bytes>>, String> {
+        let body = serde_json::to_vec(&serde_json::json!({
+            "source": {"type": "card", "number": VISA, "expiry_month": 6, "expiry_year": 2030, "cvv": "100"},
+            "amount": AMOUNT,
+            "currency": "USD",
+            "reference": reference("json", i),
+            "customer": {"email": "jokershere@gmail.com", "name": "Jack Napier"},
+        }))
+        .map_err(|e| e.to_string())?;
+        let length = hyper::header::HeaderValue::from(body.len());
+        let mut request = hyper::Request::new(Full::new(Bytes::from(body)));
+        *request.method_mut() = hyper::Method::POST;
+        *request.uri_mut() = self.uri.clone();
+        *request.headers_mut() = self.headers.clone();
+        request.headers_mut().insert(hyper::header::CONTENT_LENGTH, length);
+        request.headers_mut().insert(IDEMPOTENCY_KEY, self.key(i));
+        Ok(request)
     }
 }
 
@@ -333,9 +406,33 @@ async fn raw_request(client: &RawClient, raw: &RawRequest, i: usize) -> Result<(
     }
 }
 
-/// The two measured phases, the number of failed warm-up requests, and how many payments the
-/// server should hold afterwards.
-async fn measure(args: &Args, base_url: &str) -> Result<(Phase, Phase, usize, usize), String> {
+/// One bare request with hand-written JSON: the body built with `json!`, the response read
+/// whole and parsed into a `serde_json::Value`, its status and `approved` checked.
+async fn json_request(client: &RawClient, raw: &RawRequest, i: usize) -> Result<(), String> {
+    let response = client.request(raw.json_request(i)?).await.map_err(|e| format!("{e:?}"))?;
+    let status = response.status();
+    let body = response.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
+    let payment: serde_json::Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+    if status == hyper::StatusCode::CREATED && payment["approved"] == true {
+        Ok(())
+    } else {
+        Err(format!("status {status}, approved {}", payment["approved"]))
+    }
+}
+
+/// What one run measured.
+struct Measured {
+    /// Every measured request of each client (an empty phase for the client `--only` left out).
+    sdk: Phase,
+    raw: Phase,
+    /// Each ABBA round: whether the raw client went first, then each client's rate in it.
+    rounds: Vec<(bool, f64, f64)>,
+    warm_failures: usize,
+    /// How many payments the server should hold afterwards.
+    expected_payments: usize,
+}
+
+async fn measure(args: &Args, base_url: &str) -> Result<Measured, String> {
     let config = Config::new(
         SecretKey::new(KEY).map_err(|e| e.to_string())?,
         Environment::custom(base_url).map_err(|e| e.to_string())?,
@@ -372,20 +469,49 @@ async fn measure(args: &Args, base_url: &str) -> Result<(Phase, Phase, usize, us
             async move { raw_request(&client, &raw, i).await }
         })
     };
-    let sdk_warm = sdk_phase(n, warmup).await;
-    let raw_warm = raw_phase(n, warmup).await;
-    // Rounds in ABBA order: the server's state grows with every payment (and the machine's load
-    // drifts), so whichever client ran second in one long phase would be measured against a
-    // slower server. Alternating gives both clients the same average conditions.
-    let (mut sdk_run, mut raw_run) = (Phase::default(), Phase::default());
-    for round in 0..args.rounds {
-        let (first, end) = (round * n / args.rounds, (round + 1) * n / args.rounds);
-        if (round % 2 == 1) == args.raw_first {
-            sdk_run.absorb(sdk_phase(first, end - first).await);
-            raw_run.absorb(raw_phase(first, end - first).await);
-        } else {
-            raw_run.absorb(raw_phase(first, end - first).await);
-            sdk_run.absorb(sdk_phase(first, end - first).await);
+    let json_phase = |first: usize, count: usize| {
+        let (client, raw) = (bare.clone(), Arc::clone(&raw));
+        run_phase(first, count, c, move |i| {
+            let (client, raw) = (client.clone(), Arc::clone(&raw));
+            async move { json_request(&client, &raw, i).await }
+        })
+    };
+    let mut measured = Measured {
+        sdk: Phase::default(),
+        raw: Phase::default(),
+        rounds: Vec::new(),
+        warm_failures: 0,
+        expected_payments: 0,
+    };
+    let (sdk_warm, raw_warm) = match args.only {
+        Some(Side::Sdk) => (sdk_phase(n, warmup).await, Phase::default()),
+        Some(Side::Raw) => (Phase::default(), raw_phase(n, warmup).await),
+        // The hand-written JSON client stands in the bare client's place.
+        Some(Side::Json) => (Phase::default(), json_phase(n, warmup).await),
+        None => (sdk_phase(n, warmup).await, raw_phase(n, warmup).await),
+    };
+    match args.only {
+        Some(Side::Sdk) => measured.sdk = sdk_phase(0, n).await,
+        Some(Side::Raw) => measured.raw = raw_phase(0, n).await,
+        Some(Side::Json) => measured.raw = json_phase(0, n).await,
+        // Rounds in ABBA order: the server's state grows with every payment (and the machine's
+        // load drifts), so whichever client ran second in one long phase would be measured
+        // against a slower server. Alternating gives both clients the same average conditions.
+        None => {
+            for round in 0..args.rounds {
+                let (first, end) = (round * n / args.rounds, (round + 1) * n / args.rounds);
+                let raw_first = (round % 2 == 1) != args.raw_first;
+                let (sdk_round, raw_round) = if raw_first {
+                    let raw_round = raw_phase(first, end - first).await;
+                    (sdk_phase(first, end - first).await, raw_round)
+                } else {
+                    let sdk_round = sdk_phase(first, end - first).await;
+                    (sdk_round, raw_phase(first, end - first).await)
+                };
+                measured.rounds.push((raw_first, sdk_round.requests_per_second(), raw_round.requests_per_second()));
+                measured.sdk.absorb(sdk_round);
+                measured.raw.absorb(raw_round);
+            }
         }
     }
     for (name, phase) in [("sdk warm-up", &sdk_warm), ("raw warm-up", &raw_warm)] {
@@ -393,8 +519,13 @@ async fn measure(args: &Args, base_url: &str) -> Result<(Phase, Phase, usize, us
             eprintln!("{name}: {} failed, first: {}", phase.failures, phase.first_failure.as_deref().unwrap_or("?"));
         }
     }
-    let warm_failures = sdk_warm.failures + raw_warm.failures;
-    Ok((sdk_run, raw_run, warm_failures, 2 * (warmup + n) - warm_failures))
+    measured.warm_failures = sdk_warm.failures + raw_warm.failures;
+    let sent = sdk_warm.latencies.len()
+        + raw_warm.latencies.len()
+        + measured.sdk.latencies.len()
+        + measured.raw.latencies.len();
+    measured.expected_payments = sent - measured.warm_failures;
+    Ok(measured)
 }
 
 fn main() -> ExitCode {
@@ -425,10 +556,14 @@ fn main() -> ExitCode {
             }
         };
     eprintln!(
-        "{} requests per client in {} ABBA rounds ({} first), concurrency {}, against {} ({}), client runtime {} worker(s)",
+        "{} requests per client in {}, concurrency {}, against {} ({}), client runtime {} worker(s)",
         args.requests,
-        args.rounds,
-        if args.raw_first { "raw" } else { "sdk" },
+        match args.only {
+            Some(Side::Sdk) => "one phase, the SDK only".to_string(),
+            Some(Side::Raw) => "one phase, the bare client only".to_string(),
+            Some(Side::Json) => "one phase, the bare client with hand-written JSON only".to_string(),
+            None => format!("{} ABBA rounds ({} first)", args.rounds, if args.raw_first { "raw" } else { "sdk" }),
+        },
         args.concurrency,
         base_url,
         match &server {
@@ -439,7 +574,7 @@ fn main() -> ExitCode {
     );
     let measured = runtime.block_on(measure(&args, &base_url));
     drop(runtime);
-    let (sdk, raw, warm_failures, expected_payments) = match measured {
+    let Measured { sdk, raw, rounds, warm_failures, expected_payments } = match measured {
         Ok(result) => result,
         Err(e) => {
             eprintln!("error: {e}");
@@ -470,14 +605,35 @@ fn main() -> ExitCode {
         }
         let _ = server.thread.join();
     }
-    eprintln!(
-        "server ceiling: {:.0} req/s (the bare hyper client at concurrency {} is the ceiling measurement)",
-        raw.requests_per_second(),
-        args.concurrency
-    );
-    println!("{}", sdk.line("sdk"));
-    println!("{}", raw.line("raw"));
-    println!("ratio sdk/raw: {:.2}", sdk.requests_per_second() / raw.requests_per_second());
+    match args.only {
+        Some(Side::Sdk) => println!("{}", sdk.line("sdk")),
+        Some(Side::Raw) => println!("{}", raw.line("raw")),
+        Some(Side::Json) => println!("{}", raw.line("json")),
+        None => {
+            let mut ratios = Vec::with_capacity(rounds.len());
+            for (i, (raw_first, sdk_rate, raw_rate)) in rounds.iter().enumerate() {
+                ratios.push(sdk_rate / raw_rate);
+                eprintln!(
+                    "round {} ({} first): sdk {sdk_rate:.0} req/s, raw {raw_rate:.0} req/s, ratio {:.3}",
+                    i + 1,
+                    if *raw_first { "raw" } else { "sdk" },
+                    sdk_rate / raw_rate
+                );
+            }
+            ratios.sort_by(f64::total_cmp);
+            if let (Some(min), Some(max)) = (ratios.first(), ratios.last()) {
+                eprintln!("round ratios: min {min:.3}, median {:.3}, max {max:.3}", ratios[ratios.len() / 2]);
+            }
+            eprintln!(
+                "server ceiling: {:.0} req/s (the bare hyper client at concurrency {} is the ceiling measurement)",
+                raw.requests_per_second(),
+                args.concurrency
+            );
+            println!("{}", sdk.line("sdk"));
+            println!("{}", raw.line("raw"));
+            println!("ratio sdk/raw: {:.2}", sdk.requests_per_second() / raw.requests_per_second());
+        }
+    }
     if failed {
         ExitCode::FAILURE
     } else {

@@ -1124,7 +1124,7 @@ async fn plain_http_to_the_network_is_refused() {
             method: Method::Post,
             url: "http://example.com/payments".into(),
             headers,
-            body: br#"{"amount":100}"#.to_vec(),
+            body: br#"{"amount":100}"#.to_vec().into(),
             timeout: None,
         };
         let started = Instant::now();

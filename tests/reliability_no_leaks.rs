@@ -334,7 +334,7 @@ fn http_requests_headers_and_recordings_hide_the_key_and_the_card() {
         method: Method::Post,
         url: "https://api.sandbox.checkout.com/payments".into(),
         headers: headers.clone(),
-        body: format!("number={AMEX}&key={SBOX_KEY}").into_bytes(),
+        body: format!("number={AMEX}&key={SBOX_KEY}").into(),
         timeout: None,
     };
     ev.debug("form request", &form);

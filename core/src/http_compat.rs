@@ -1,8 +1,11 @@
 //! Conversions between the core's HTTP types and the `http` crate's (feature `http`): the one place
 //! where transports and servers built on `http` (hyper, axum, ...) cross between the two.
 //!
-//! - [`HttpRequest`] ⇄ `http::Request<Vec<u8>>` and [`HttpResponse`] ⇄ `http::Response<Vec<u8>>`
-//!   (map the body with `Request::map` / `Response::map` for another body type);
+//! - [`HttpRequest`] ⇄ `http::Request<B>` for any body type `B` that converts from and into a
+//!   [`Body`] (`Vec<u8>`, `bytes::Bytes`, [`Body`]): the URL, the header values and the body are
+//!   moved, not copied;
+//! - [`HttpResponse`] ⇄ `http::Response<Vec<u8>>` (map the body with `Response::map` for another
+//!   body type);
 //! - [`Headers`] ⇄ [`http::HeaderMap`]: values of [sensitive headers](is_sensitive_header) are
 //!   marked sensitive; values that are not UTF-8 are kept lossily (never dropped);
 //! - [`Method`] ⇄ [`http::Method`] (only `GET` and `POST` exist in the core).
@@ -19,7 +22,7 @@
 //!     method: Method::Post,
 //!     url: "https://api.sandbox.checkout.com/payments".into(),
 //!     headers,
-//!     body: b"{}".to_vec(),
+//!     body: b"{}".to_vec().into(),
 //!     timeout: None,
 //! };
 //! let outgoing = http::Request::<Vec<u8>>::try_from(request)?;
@@ -38,7 +41,7 @@ use core::fmt;
 
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, TRANSFER_ENCODING};
 
-use crate::transport::{is_sensitive_header, Headers, HttpRequest, HttpResponse, Method, TransportError};
+use crate::transport::{is_sensitive_header, Body, Headers, HttpRequest, HttpResponse, Method, TransportError};
 
 /// Why a value could not be converted. Never holds a header value or a URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +121,20 @@ impl TryFrom<&http::Method> for Method {
     }
 }
 
+fn header_name(name: &str) -> Result<HeaderName, ConversionError> {
+    HeaderName::from_bytes(name.as_bytes()).map_err(|_| ConversionError::InvalidHeaderName(name.to_string()))
+}
+
+/// Marks the value of a [sensitive header](is_sensitive_header) sensitive.
+fn with_sensitivity(mut value: HeaderValue, name: &str) -> HeaderValue {
+    value.set_sensitive(is_sensitive_header(name));
+    value
+}
+
+fn invalid_value(name: &HeaderName) -> ConversionError {
+    ConversionError::InvalidHeaderValue(name.as_str().to_string())
+}
+
 impl TryFrom<&Headers> for http::HeaderMap {
     type Error = ConversionError;
 
@@ -125,12 +142,25 @@ impl TryFrom<&Headers> for http::HeaderMap {
     fn try_from(headers: &Headers) -> Result<Self, ConversionError> {
         let mut map = http::HeaderMap::with_capacity(headers.len());
         for (name, value) in headers.iter() {
-            let header_name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| ConversionError::InvalidHeaderName(name.to_string()))?;
-            let mut header_value = HeaderValue::from_bytes(value.as_bytes())
-                .map_err(|_| ConversionError::InvalidHeaderValue(header_name.as_str().to_string()))?;
-            header_value.set_sensitive(is_sensitive_header(name));
-            map.append(header_name, header_value);
+            let header_name = header_name(name)?;
+            let header_value = HeaderValue::from_bytes(value.as_bytes()).map_err(|_| invalid_value(&header_name))?;
+            map.append(header_name, with_sensitivity(header_value, name));
+        }
+        Ok(map)
+    }
+}
+
+impl TryFrom<Headers> for http::HeaderMap {
+    type Error = ConversionError;
+
+    /// Every header, in order, each value's buffer moved into the map rather than copied; the
+    /// values of sensitive headers are marked sensitive.
+    fn try_from(headers: Headers) -> Result<Self, ConversionError> {
+        let mut map = http::HeaderMap::with_capacity(headers.len());
+        for (name, value) in headers {
+            let header_name = header_name(&name)?;
+            let header_value = HeaderValue::try_from(value).map_err(|_| invalid_value(&header_name))?;
+            map.append(header_name, with_sensitivity(header_value, &name));
         }
         Ok(map)
     }
@@ -140,27 +170,41 @@ impl From<&http::HeaderMap> for Headers {
     /// Every header, in order, names in lower case; values that are not UTF-8 are kept lossily
     /// (invalid bytes become U+FFFD), so a value is never silently dropped.
     fn from(map: &http::HeaderMap) -> Self {
-        map.iter()
-            .map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
-            .collect()
+        let mut headers = Headers::with_capacity(map.len());
+        for (name, value) in map {
+            let value = match value.to_str() {
+                Ok(text) => String::from(text),
+                Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            };
+            headers.append(name.as_str(), value);
+        }
+        headers
     }
 }
 
-impl TryFrom<HttpRequest> for http::Request<Vec<u8>> {
+impl<B: From<Body>> TryFrom<HttpRequest> for http::Request<B> {
     type Error = ConversionError;
 
     /// The body is sent whole: `Content-Length` is its length (on every request but a bodiless
-    /// `GET`), and any `Content-Length` or `Transfer-Encoding` in the headers is replaced.
+    /// `GET`), and any `Content-Length` or `Transfer-Encoding` in the headers is dropped. The
+    /// URL, the header values and the body are moved into the request, not copied (the URL and
+    /// the headers are still checked: they must be valid HTTP).
     fn try_from(request: HttpRequest) -> Result<Self, ConversionError> {
         let HttpRequest { method, url, headers, body, .. } = request;
-        let uri: http::Uri = url.parse().map_err(|_| ConversionError::InvalidUrl)?;
-        let mut map = http::HeaderMap::try_from(&headers)?;
-        map.remove(CONTENT_LENGTH);
-        map.remove(TRANSFER_ENCODING);
+        let uri = http::Uri::try_from(url).map_err(|_| ConversionError::InvalidUrl)?;
+        let mut map = http::HeaderMap::with_capacity(headers.len() + 1);
+        for (name, value) in headers {
+            let header_name = header_name(&name)?;
+            if header_name == CONTENT_LENGTH || header_name == TRANSFER_ENCODING {
+                continue;
+            }
+            let header_value = HeaderValue::try_from(value).map_err(|_| invalid_value(&header_name))?;
+            map.append(header_name, with_sensitivity(header_value, &name));
+        }
         if !body.is_empty() || method != Method::Get {
             map.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
         }
-        let mut outgoing = http::Request::new(body);
+        let mut outgoing = http::Request::new(B::from(body));
         *outgoing.method_mut() = method.into();
         *outgoing.uri_mut() = uri;
         *outgoing.headers_mut() = map;
@@ -168,18 +212,18 @@ impl TryFrom<HttpRequest> for http::Request<Vec<u8>> {
     }
 }
 
-impl TryFrom<http::Request<Vec<u8>>> for HttpRequest {
+impl<B: Into<Body>> TryFrom<http::Request<B>> for HttpRequest {
     type Error = ConversionError;
 
     /// The URL is the request's URI as it stands: absolute (`http://host/path`) when the server
     /// made it so, or a bare path. No timeout.
-    fn try_from(request: http::Request<Vec<u8>>) -> Result<Self, ConversionError> {
+    fn try_from(request: http::Request<B>) -> Result<Self, ConversionError> {
         let (parts, body) = request.into_parts();
         Ok(HttpRequest {
             method: Method::try_from(&parts.method)?,
             url: parts.uri.to_string(),
             headers: Headers::from(&parts.headers),
-            body,
+            body: body.into(),
             timeout: None,
         })
     }
@@ -221,7 +265,7 @@ mod tests {
             method,
             url: url.into(),
             headers: headers.iter().copied().collect(),
-            body: body.to_vec(),
+            body: body.to_vec().into(),
             timeout: None,
         }
     }
@@ -237,6 +281,17 @@ mod tests {
         assert!(out.headers()["authorization"].is_sensitive());
         assert!(!out.headers()["x-a"].is_sensitive());
         assert_eq!(out.body(), b"{}");
+    }
+
+    #[test]
+    fn a_request_converts_without_copying_its_body_or_header_values() {
+        let auth = format!("Bearer {KEY}");
+        let r = request(Method::Post, "https://h/payments", &[("Authorization", &auth)], br#"{"amount":1}"#);
+        let (body_at, auth_at) = (r.body.as_ptr(), r.headers.get("authorization").unwrap().as_ptr());
+        let out = http::Request::<bytes::Bytes>::try_from(r).unwrap();
+        assert_eq!(out.body().as_ptr(), body_at, "the body was copied");
+        assert_eq!(out.headers()["authorization"].as_bytes().as_ptr(), auth_at, "the header value was copied");
+        assert_eq!(out.body().as_ref(), br#"{"amount":1}"#);
     }
 
     #[test]

@@ -26,7 +26,10 @@ fn check_id(value: &str, prefix: &str, kind: &'static str) -> Result<(), Invalid
     if value.len() > MAX_ID_LEN {
         return Err(bad(format!("longer than {MAX_ID_LEN} characters")));
     }
-    if let Some(c) = rest.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-')) {
+    // Byte by byte (every response carries several ids): the first byte refused is where the
+    // first character refused starts, since every byte before it is ASCII.
+    if let Some(at) = rest.bytes().position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-')) {
+        let c = rest[at..].chars().next().unwrap_or_default();
         return Err(bad(format!("character {c:?} is not allowed in an id")));
     }
     Ok(())
@@ -321,6 +324,16 @@ impl fmt::Display for IdempotencyKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_id_names_its_first_refused_character() {
+        for (id, named) in
+            [("pay_ab/c", "'/'"), ("pay_abé?", "'é'"), ("pay_a b", "' '"), ("pay_x\u{1F4B3}", "'\u{1F4B3}'")]
+        {
+            let error = alloc::string::ToString::to_string(&PaymentId::new(id).unwrap_err());
+            assert!(error.contains(&alloc::format!("character {named} is not allowed")), "{id}: {error}");
+        }
+    }
 
     #[test]
     fn ids_check_their_prefix_and_characters() {

@@ -60,7 +60,7 @@ impl Links {
     /// the typed data is decoded separately, and the rest of the body is skipped without
     /// allocating. A body that is not an object has no links.
     pub(crate) fn envelope(body: &[u8]) -> Result<Envelope, serde_json::Error> {
-        serde_json::from_slice(body)
+        crate::operation::decode(body)
     }
 
     /// The link named `rel`.

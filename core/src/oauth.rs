@@ -98,7 +98,7 @@ impl Operation for RequestAccessToken {
         headers.append("Content-Type", "application/x-www-form-urlencoded");
         let mut body = String::from("grant_type=client_credentials&scope=");
         form_encode(&self.credentials.scope_string(), &mut body);
-        Ok(HttpRequest { method: Method::Post, url, headers, body: body.into_bytes(), timeout: None })
+        Ok(HttpRequest { method: Method::Post, url, headers, body: body.into(), timeout: None })
     }
 
     fn parse_success(&self, response: HttpResponse) -> Result<Response<AccessToken>, Error> {

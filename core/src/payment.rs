@@ -292,9 +292,11 @@ impl Response<Payment> {
     /// Pending (with redirect), approved, flagged or declined.
     pub fn outcome(&self) -> Outcome {
         let p = self.data();
+        let pending = self.is_pending();
         classify(OutcomeFacts {
-            pending: self.is_pending(),
-            redirect: self.redirect_link(),
+            pending,
+            // Only a pending payment's redirect matters: the links are not read for the others.
+            redirect: if pending { self.redirect_link() } else { None },
             approved: self.is_approved(),
             flagged: self.is_flagged(),
             response_code: p.response_code.as_ref(),

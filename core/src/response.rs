@@ -58,8 +58,8 @@ pub(crate) fn request_id(headers: &Headers, body: Option<&Value>) -> Option<Stri
 /// A typed response `T` with its raw body, HTTP metadata and links.
 ///
 /// The typed data is decoded straight from the bytes; the JSON view of the body
-/// ([`body`](Self::body), indexing, [`pointer`](Self::pointer)) is built from the kept bytes the
-/// first time it is asked for. The body is immutable here; [`into_body`](Self::into_body) hands
+/// ([`body`](Self::body), indexing, [`pointer`](Self::pointer)) and the [`links`](Self::links)
+/// are read from the kept bytes the first time they are asked for. The body is immutable here; [`into_body`](Self::into_body) hands
 /// over an owned, mutable one.
 ///
 /// `Debug` shows everything redacted by value ([`redact`](crate::redact)): servers echo card
@@ -72,7 +72,8 @@ pub struct Response<T> {
     /// The JSON view of `raw`, built on first use.
     body: OnceBox<Value>,
     http: HttpInfo,
-    links: Links,
+    /// `_links`, read from `raw` on first use.
+    links: OnceBox<Links>,
     idempotency_key: Option<IdempotencyKey>,
 }
 
@@ -81,7 +82,7 @@ impl<T: PartialEq> PartialEq for Response<T> {
         self.data == other.data
             && self.raw == other.raw
             && self.http == other.http
-            && self.links == other.links
+            && self.links() == other.links()
             && self.idempotency_key == other.idempotency_key
     }
 }
@@ -89,17 +90,22 @@ impl<T: PartialEq> PartialEq for Response<T> {
 impl<T> Response<T> {
     /// Assembles a response from a JSON body (tests and custom operations may do this).
     pub fn new(data: T, body: Value, http: HttpInfo) -> Self {
-        let links = Links::from_body(&body);
+        let links = OnceBox::new();
+        let _ = links.set(Box::new(Links::from_body(&body)));
         let raw = serde_json::to_vec(&body).unwrap_or_default();
         let cell = OnceBox::new();
         let _ = cell.set(Box::new(body));
         Response { data, raw, body: cell, http, links, idempotency_key: None }
     }
 
-    /// Assembles a response from the body's bytes, as received, and its links: the JSON view is
-    /// built from `raw` when first asked for.
-    pub(crate) fn from_raw(data: T, raw: Vec<u8>, http: HttpInfo, links: Links) -> Self {
-        Response { data, raw, body: OnceBox::new(), http, links, idempotency_key: None }
+    /// Assembles a response from the body's bytes, as received: the JSON view is built from `raw`
+    /// when first asked for, and so are the links unless they were read already.
+    pub(crate) fn from_raw(data: T, raw: Vec<u8>, http: HttpInfo, links: Option<Links>) -> Self {
+        let cell = OnceBox::new();
+        if let Some(links) = links {
+            let _ = cell.set(Box::new(links));
+        }
+        Response { data, raw, body: OnceBox::new(), http, links: cell, idempotency_key: None }
     }
 
     /// Records the key the request carried (the call machine does this for every `POST`).
@@ -182,29 +188,31 @@ impl<T> Response<T> {
         self.http.api_version.as_deref()
     }
 
-    /// All `_links`.
+    /// All `_links` (read from the body's bytes on first use).
     pub fn links(&self) -> &Links {
-        &self.links
+        // The bytes decoded into the typed data already, so they are JSON, and the links are read
+        // leniently; no links only for a response assembled by hand from something that is not.
+        self.links.get_or_init(|| Box::new(Links::envelope(&self.raw).map(|e| e.links).unwrap_or_default()))
     }
 
     /// The `self` link.
     pub fn self_link(&self) -> Option<&Link> {
-        self.links.get("self")
+        self.links().get("self")
     }
 
     /// Whether the `rel` link is present.
     pub fn has_link(&self, rel: &str) -> bool {
-        self.links.contains(rel)
+        self.links().contains(rel)
     }
 
     /// The `rel` link (href and title).
     pub fn get_link(&self, rel: &str) -> Option<&Link> {
-        self.links.get(rel)
+        self.links().get(rel)
     }
 
     /// The `redirect` link: where to send the customer (3DS challenge, APM page).
     pub fn redirect_link(&self) -> Option<&Link> {
-        self.links.get("redirect")
+        self.links().get("redirect")
     }
 
     /// Whether the API offers a capture now.
@@ -229,7 +237,7 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
             .field("data", &Redacted(&self.data))
             .field("body", &RedactedJson(self.body()))
             .field("http", &self.http)
-            .field("links", &self.links)
+            .field("links", self.links())
             .finish()
     }
 }

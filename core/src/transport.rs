@@ -11,9 +11,11 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+use core::ops::Deref;
 use core::time::Duration;
 
 use async_trait::async_trait;
+use bytes::Bytes;
 
 use crate::redact::Redacted;
 
@@ -128,9 +130,200 @@ impl fmt::Debug for Headers {
     }
 }
 
+impl IntoIterator for Headers {
+    type Item = (String, String);
+    type IntoIter = alloc::vec::IntoIter<(String, String)>;
+
+    /// The owned `(name, value)` pairs in order: a transport can hand them to its HTTP library
+    /// without copying them again.
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
 impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Headers {
     fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
         Headers { entries: iter.into_iter().map(|(n, v)| (n.into(), v.into())).collect() }
+    }
+}
+
+/// A request body: bytes that are cheap to clone and to hand over.
+///
+/// Cloning shares the bytes (a reference count, never a copy), so the call machine keeps the
+/// request for a retry without copying its body, and [`into_bytes`](Self::into_bytes) gives a
+/// transport the [`bytes::Bytes`] that hyper, reqwest and the `http` crate take, again without a
+/// copy. `From<Vec<u8>>` keeps the vector's buffer.
+///
+/// It reads like a byte slice (`Deref<Target = [u8]>`, `AsRef<[u8]>`, and equality with slices
+/// and vectors), so `request.body.len()`, `&request.body[..]` and
+/// `serde_json::from_slice(&request.body)` work as they would on a `Vec<u8>`.
+///
+/// `Debug` shows the length only: request bodies can hold card numbers.
+///
+/// ```
+/// use checkout_sdk_core::transport::Body;
+///
+/// let body = Body::from(br#"{"amount":100}"#.to_vec());
+/// let retry = body.clone(); // shares the bytes
+/// assert_eq!(retry, body);
+/// assert_eq!(&body[..2], b"{\"");
+/// assert_eq!(format!("{body:?}"), "Body(<14 bytes>)");
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Body(Bytes);
+
+impl Body {
+    /// An empty body (a `GET`'s); allocates nothing.
+    pub const fn new() -> Self {
+        Body(Bytes::new())
+    }
+
+    /// A body over bytes that live for the whole program; allocates nothing.
+    pub const fn from_static(bytes: &'static [u8]) -> Self {
+        Body(Bytes::from_static(bytes))
+    }
+
+    /// A body holding a copy of `bytes`.
+    pub fn copy_from_slice(bytes: &[u8]) -> Self {
+        Body(Bytes::copy_from_slice(bytes))
+    }
+
+    /// The bytes.
+    pub fn as_slice(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The bytes as [`bytes::Bytes`], for an HTTP library that takes them (no copy).
+    pub fn into_bytes(self) -> Bytes {
+        self.0
+    }
+}
+
+impl Deref for Body {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for Body {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl core::borrow::Borrow<[u8]> for Body {
+    fn borrow(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Body(<{} bytes>)", self.0.len())
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    /// Keeps the vector's buffer (no copy).
+    fn from(bytes: Vec<u8>) -> Self {
+        Body(Bytes::from(bytes))
+    }
+}
+
+impl From<String> for Body {
+    /// Keeps the string's buffer (no copy).
+    fn from(text: String) -> Self {
+        Body(Bytes::from(text))
+    }
+}
+
+impl From<Box<[u8]>> for Body {
+    /// Keeps the buffer (no copy).
+    fn from(bytes: Box<[u8]>) -> Self {
+        Body(Bytes::from(bytes))
+    }
+}
+
+impl From<&'static [u8]> for Body {
+    /// Borrows bytes that live for the whole program (no copy).
+    fn from(bytes: &'static [u8]) -> Self {
+        Body(Bytes::from_static(bytes))
+    }
+}
+
+impl<const N: usize> From<&'static [u8; N]> for Body {
+    /// Borrows bytes that live for the whole program (no copy).
+    fn from(bytes: &'static [u8; N]) -> Self {
+        Body(Bytes::from_static(bytes))
+    }
+}
+
+impl From<&'static str> for Body {
+    /// Borrows text that lives for the whole program (no copy).
+    fn from(text: &'static str) -> Self {
+        Body(Bytes::from_static(text.as_bytes()))
+    }
+}
+
+impl From<Bytes> for Body {
+    fn from(bytes: Bytes) -> Self {
+        Body(bytes)
+    }
+}
+
+impl From<Body> for Bytes {
+    fn from(body: Body) -> Self {
+        body.0
+    }
+}
+
+impl From<Body> for Vec<u8> {
+    /// The buffer itself when nothing else shares it, else a copy.
+    fn from(body: Body) -> Self {
+        Vec::from(body.0)
+    }
+}
+
+impl PartialEq<[u8]> for Body {
+    fn eq(&self, other: &[u8]) -> bool {
+        self.as_slice() == other
+    }
+}
+
+impl PartialEq<&[u8]> for Body {
+    fn eq(&self, other: &&[u8]) -> bool {
+        self.as_slice() == *other
+    }
+}
+
+impl<const N: usize> PartialEq<[u8; N]> for Body {
+    fn eq(&self, other: &[u8; N]) -> bool {
+        self.as_slice() == other
+    }
+}
+
+impl<const N: usize> PartialEq<&[u8; N]> for Body {
+    fn eq(&self, other: &&[u8; N]) -> bool {
+        self.as_slice() == *other
+    }
+}
+
+impl PartialEq<Vec<u8>> for Body {
+    fn eq(&self, other: &Vec<u8>) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl PartialEq<Body> for Vec<u8> {
+    fn eq(&self, other: &Body) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl PartialEq<Body> for [u8] {
+    fn eq(&self, other: &Body) -> bool {
+        self == other.as_slice()
     }
 }
 
@@ -146,8 +339,8 @@ pub struct HttpRequest {
     pub url: String,
     /// Request headers, including `Authorization`.
     pub headers: Headers,
-    /// The body (JSON for `POST`, empty for `GET`).
-    pub body: Vec<u8>,
+    /// The body (JSON for `POST`, empty for `GET`); cloning it shares the bytes.
+    pub body: Body,
     /// The most this attempt may take, as the core's retry budget allows. A transport should use
     /// the smaller of this and its own timeout; `None` means the transport's own.
     pub timeout: Option<Duration>,
@@ -441,5 +634,45 @@ impl Randomness for StdRandomness {
         let mut hasher = self.state.build_hasher();
         hasher.write_u64(n);
         hasher.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+    use alloc::vec;
+
+    #[test]
+    fn a_body_keeps_the_vector_it_is_made_from_and_clones_share_it() {
+        let bytes = vec![b'x'; 300];
+        let at = bytes.as_ptr();
+        let body = Body::from(bytes);
+        let retry = body.clone();
+        assert_eq!((body.as_ptr(), retry.as_ptr()), (at, at), "copied");
+        assert_eq!(Bytes::from(retry).as_ptr(), at, "copied on the way to an HTTP library");
+        assert_eq!(body.len(), 300);
+        assert_eq!(body, vec![b'x'; 300]);
+    }
+
+    #[test]
+    fn a_body_reads_like_a_byte_slice_and_never_shows_its_bytes() {
+        let body = Body::from(String::from(r#"{"number":"4242424242424242"}"#));
+        assert_eq!(&body[..10], br#"{"number":"#);
+        assert_eq!(body.as_ref(), body.as_slice());
+        assert!(body == br#"{"number":"4242424242424242"}"#);
+        assert_eq!(Body::from("{}"), Body::copy_from_slice(b"{}"));
+        assert!(Body::new().is_empty() && Body::default().is_empty());
+        let request = HttpRequest {
+            method: Method::Post,
+            url: "https://api.checkout.com/payments".into(),
+            headers: Headers::new(),
+            body: body.clone(),
+            timeout: None,
+        };
+        for shown in [format!("{body:?}"), format!("{request:?}")] {
+            assert!(!shown.contains("4242"), "{shown}");
+            assert!(shown.contains("<29 bytes>"), "{shown}");
+        }
     }
 }

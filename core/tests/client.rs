@@ -88,6 +88,8 @@ fn every_post_gets_one_generated_idempotency_key_for_all_its_attempts() {
                 (requests[0].method, &requests[0].url, &requests[0].body),
                 "{name}"
             );
+            // The attempts share one body: the call machine clones the request without copying it.
+            assert_eq!(r.body.as_ptr(), requests[0].body.as_ptr(), "{name}: the body was copied for a retry");
         }
         assert_eq!(sleeper.sleeps().len(), 2, "{name}");
     }

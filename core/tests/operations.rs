@@ -548,7 +548,7 @@ fn the_client_sends_exactly_what_build_request_builds() {
 fn request_bodies_are_compact_json_with_the_3ds_key_spelled_as_the_api_expects() {
     let config = sandbox_config();
     let request = RequestPayment::new(three_ds_payment()).build_request(&config).unwrap();
-    let text = String::from_utf8(request.body.clone()).unwrap();
+    let text = String::from_utf8(request.body.to_vec()).unwrap();
     assert!(text.contains(r#""3ds":{"enabled":true}"#), "{text}");
     assert!(!text.contains("three_ds") && !text.contains("threeds") && !text.contains('\n'), "{text}");
     assert!(text.contains(r#""source":{"type":"card""#), "the source type comes first: {text}");

@@ -565,6 +565,27 @@ fn link_helpers_follow_the_links_present() {
 }
 
 #[test]
+fn links_read_on_first_use_match_links_read_with_the_body_request_id() {
+    // With a `Cko-Request-Id` header the body is decoded once and its links are read when first
+    // asked for; without one, the body is read again for its `request_id`, and the links with it.
+    let body = json!({"id": PAYMENT_ID, "request_id": "req_body", "_links": {
+        "self": {"href": "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4"},
+        "redirect": {"href": "https://acs.example/challenge", "title": "3DS challenge"},
+        "broken": 5}});
+    let with_header = got(json_response(200, &body).with_header("Cko-Request-Id", "req_header")).unwrap();
+    let without = got(json_response(200, &body)).unwrap();
+    assert_eq!((with_header.request_id(), without.request_id()), (Some("req_header"), Some("req_body")));
+    assert_eq!(with_header.links(), without.links());
+    assert_eq!(with_header.links().iter().map(|(rel, _)| rel).collect::<Vec<_>>(), ["redirect", "self"]);
+    assert_eq!(with_header.redirect_link().and_then(|l| l.title.as_deref()), Some("3DS challenge"));
+    // A clone made before the first use reads the same links.
+    let fresh = got(json_response(200, &body).with_header("Cko-Request-Id", "req_header")).unwrap();
+    let copy = fresh.clone();
+    assert_eq!(copy.links(), with_header.links());
+    assert_eq!(fresh, copy);
+}
+
+#[test]
 fn get_link_gives_href_and_title() {
     let payment = get_body(json!({"id": PAYMENT_ID, "_links": {
         "self": {"href": "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4"},

@@ -65,7 +65,7 @@
 //!     method: Method::Get,
 //!     url: "https://api.sandbox.checkout.com/payments/pay_1".into(),
 //!     headers: [("Authorization", "Bearer sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e")].into_iter().collect(),
-//!     body: Vec::new(),
+//!     body: Default::default(),
 //!     timeout: None,
 //! };
 //! # fn block_on<F: std::future::Future>(f: F) -> F::Output {

@@ -105,7 +105,7 @@ pub fn request(method: Method, url: impl Into<String>, body: &[u8]) -> HttpReque
     headers.insert("Authorization", format!("Bearer {SECRET}"));
     headers.insert("Cko-Conformance", "round-trip");
     headers.insert("Content-Type", "application/json");
-    HttpRequest { method, url: url.into(), headers, body: body.to_vec(), timeout: None }
+    HttpRequest { method, url: url.into(), headers, body: body.to_vec().into(), timeout: None }
 }
 
 /// Fails if the error (or its `Debug`) shows the secret.

@@ -21,7 +21,7 @@
 //!     method: Method::Post,
 //!     url: "https://api.sandbox.checkout.com/payments".into(),
 //!     headers: Headers::new(),
-//!     body: br#"{"amount":1000,"currency":"GBP"}"#.to_vec(),
+//!     body: br#"{"amount":1000,"currency":"GBP"}"#.into(),
 //!     timeout: None,
 //! };
 //! let response = fake.respond(request).unwrap();

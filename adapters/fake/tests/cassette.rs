@@ -60,7 +60,7 @@ fn request(method: Method, path: &str, body: Option<Value>) -> HttpRequest {
         method,
         url: format!("{BASE}{path}"),
         headers,
-        body: body.map(|b| b.to_string().into_bytes()).unwrap_or_default(),
+        body: body.map(|b| b.to_string().into()).unwrap_or_default(),
         timeout: Some(Duration::from_secs(10)),
     }
 }

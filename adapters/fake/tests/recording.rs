@@ -36,7 +36,7 @@ fn post(path: &str, body: Value) -> HttpRequest {
         method: Method::Post,
         url: format!("{BASE}{path}"),
         headers: headers(),
-        body: body.to_string().into_bytes(),
+        body: body.to_string().into(),
         timeout: Some(Duration::from_secs(7)),
     }
 }
@@ -46,7 +46,7 @@ fn get(path: &str) -> HttpRequest {
         method: Method::Get,
         url: format!("{BASE}{path}"),
         headers: headers(),
-        body: Vec::new(),
+        body: Default::default(),
         timeout: None,
     }
 }

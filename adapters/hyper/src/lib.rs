@@ -48,7 +48,7 @@
 //!     method: Method::Get,
 //!     url: "https://api.sandbox.checkout.com/payments/pay_123".into(),
 //!     headers,
-//!     body: Vec::new(),
+//!     body: Default::default(),
 //!     timeout: None,
 //! };
 //!

@@ -11,7 +11,7 @@ use bytes::Bytes;
 use checkout_sdk_core::http_compat::check_destination;
 use checkout_sdk_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind};
 use http::header::{CONTENT_LENGTH, PROXY_AUTHORIZATION};
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper_util::client::legacy::connect::{Connect, HttpConnector};
 use hyper_util::client::legacy::{Builder as ClientBuilder, Client, Error as ClientError};
@@ -438,24 +438,37 @@ fn runtime_has_timers() -> bool {
     std::panic::catch_unwind(|| drop(tokio::time::sleep(Duration::ZERO))).is_ok()
 }
 
-/// Converts the request (with the core's `http` conversion) and checks where it goes; every failure
-/// is `NotSent`.
+/// Converts the request (with the core's `http` conversion, which moves the URL, the header values
+/// and the body's shared bytes instead of copying them) and checks where it goes; every failure is
+/// `NotSent`.
 fn to_hyper_request(request: HttpRequest) -> Result<http::Request<Full<Bytes>>, TransportError> {
-    let outgoing = http::Request::<Vec<u8>>::try_from(request)?;
+    let outgoing = http::Request::<Bytes>::try_from(request)?;
     check_destination(outgoing.uri())?;
-    Ok(outgoing.map(|body| Full::new(Bytes::from(body))))
+    Ok(outgoing.map(Full::new))
 }
 
-/// Reads the whole body as it arrives, failing as soon as it exceeds `max` bytes. Nothing is
-/// allocated ahead of the bytes: a declared `Content-Length` is never trusted for sizing.
+/// Reads the whole body as it arrives into one buffer, failing as soon as it exceeds `max` bytes.
+/// Nothing is allocated ahead of the bytes: a declared `Content-Length` is never trusted for
+/// sizing. A body that arrives in one frame (most API responses) is copied once, from hyper's read
+/// buffer; later frames are appended.
 async fn read_body(body: Incoming, max: usize) -> Result<Vec<u8>, TransportError> {
-    match Limited::new(body, max).collect().await {
-        Ok(collected) => Ok(collected.to_bytes().into()),
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => Err(body_too_large(max)),
-        Err(error) => {
-            Err(TransportError::interrupted(format!("while reading the response body: {}", describe(&*error))))
+    let mut body = std::pin::pin!(body);
+    let mut buffer = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|error| {
+            TransportError::interrupted(format!("while reading the response body: {}", describe(&error)))
+        })?;
+        let Ok(data) = frame.into_data() else { continue };
+        if data.len() > max - buffer.len() {
+            return Err(body_too_large(max));
+        }
+        if buffer.is_empty() {
+            buffer = Vec::from(data);
+        } else {
+            buffer.extend_from_slice(&data);
         }
     }
+    Ok(buffer)
 }
 
 fn body_too_large(max: usize) -> TransportError {

@@ -78,7 +78,7 @@ fn a_huge_declared_content_length_does_not_allocate_or_panic() {
                 method: Method::Get,
                 url: format!("http://{addr}/"),
                 headers: Headers::new(),
-                body: Vec::new(),
+                body: Default::default(),
                 timeout: None,
             };
 

@@ -130,7 +130,7 @@ async fn origin() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
 fn get(url: String) -> HttpRequest {
     let mut headers = Headers::new();
     headers.insert("Authorization", format!("Bearer {SECRET}"));
-    HttpRequest { method: Method::Get, url, headers, body: Vec::new(), timeout: Some(Duration::from_secs(10)) }
+    HttpRequest { method: Method::Get, url, headers, body: Default::default(), timeout: Some(Duration::from_secs(10)) }
 }
 
 fn from_vars(pairs: &[(&str, String)]) -> ProxySettings {

@@ -33,7 +33,7 @@ fn get(url: &str) -> HttpRequest {
         method: Method::Get,
         url: url.into(),
         headers: Headers::new(),
-        body: Vec::new(),
+        body: Default::default(),
         timeout: Some(Duration::from_secs(10)),
     }
 }

@@ -35,7 +35,7 @@ fn request(method: Method, url: impl Into<String>, body: &[u8]) -> HttpRequest {
     headers.insert("Authorization", format!("Bearer {SECRET}"));
     headers.insert("Cko-Test", "round-trip");
     headers.insert("Content-Type", "application/json");
-    HttpRequest { method, url: url.into(), headers, body: body.to_vec(), timeout: None }
+    HttpRequest { method, url: url.into(), headers, body: body.to_vec().into(), timeout: None }
 }
 
 fn assert_no_secret(error: &TransportError) {

@@ -41,7 +41,7 @@
 //!     method: Method::Post,
 //!     url: "https://api.sandbox.checkout.com/payments".into(),
 //!     headers,
-//!     body: body.to_string().into_bytes(),
+//!     body: body.to_string().into(),
 //!     timeout: None,
 //! };
 //! let exchange = sim.handle(&request);

@@ -63,7 +63,7 @@ mod tests {
             method: Method::Get,
             url: url.into(),
             headers: Headers::new(),
-            body: Vec::new(),
+            body: Default::default(),
             timeout: None,
         };
         let t = Target::of(&request);

@@ -65,7 +65,7 @@ fn request(method: Method, url: &str, authorization: Option<&str>, body: Vec<u8>
     if !body.is_empty() {
         headers.insert("Content-Type", "application/json");
     }
-    HttpRequest { method, url: url.to_string(), headers, body, timeout: None }
+    HttpRequest { method, url: url.to_string(), headers, body: body.into(), timeout: None }
 }
 
 /// A client of one simulator, with a base URL and an `Authorization` value.
@@ -408,7 +408,7 @@ fn malformed_bodies_get_request_malformed() {
     for body in [&b""[..], b"{", b"not json", b"[1,2]", b"\"text\"", b"null", b"{\"amount\": 1,}", &[0xff, 0xfe, 0x00]]
     {
         let mut request = api.build(Method::Post, "/payments", None);
-        request.body = body.to_vec();
+        request.body = body.to_vec().into();
         let resp = api.send(&request).expect(422);
         assert_eq!(resp.body["error_type"], "request_malformed");
         assert_eq!(resp.error_codes(), ["request_body_malformed"]);
@@ -840,7 +840,7 @@ fn capture_refund_lifecycle_with_links_and_history() {
     assert_eq!(api.post(&path("captures"), json!({"reference": 5})).expect(422).error_codes(), ["reference_invalid"]);
     api.send(&{
         let mut r = api.build(Method::Post, &path("captures"), None);
-        r.body = b"{oops".to_vec();
+        r.body = b"{oops".to_vec().into();
         r
     })
     .expect(422);
@@ -1888,7 +1888,7 @@ fn hostile_bodies_get_4xx_and_never_panic() {
     ];
     let post = |path: &str, body: &[u8]| {
         let mut request = api.build(Method::Post, path, None);
-        request.body = body.to_vec();
+        request.body = body.to_vec().into();
         api.send(&request)
     };
     for body in &garbage {
@@ -1931,7 +1931,7 @@ fn hostile_bodies_get_4xx_and_never_panic() {
 fn huge_bodies_are_refused_with_413() {
     let api = Api::seeded(38);
     let mut request = api.build(Method::Post, "/payments", None);
-    request.body = vec![b' '; MAX_BODY_BYTES + 1];
+    request.body = vec![b' '; MAX_BODY_BYTES + 1].into();
     let resp = api.send(&request).expect(413);
     assert!(resp.raw.is_empty());
     let mut huge = payment(100, card(test_cards::VISA));

@@ -49,7 +49,7 @@ use crate::error::{ApiError, DecodeError, DecodeErrorKind, Error, InvalidInput};
 use crate::id::IdempotencyKey;
 use crate::link::Links;
 use crate::response::{HttpInfo, Response};
-use crate::transport::{Headers, HttpRequest, HttpResponse, Method};
+use crate::transport::{Body, Headers, HttpRequest, HttpResponse, Method};
 
 mod action;
 mod find;
@@ -157,7 +157,7 @@ pub(crate) fn build_request_at<O: Operation + ?Sized>(
         method: op.method(),
         url: config.url(path),
         headers,
-        body: body.unwrap_or_default(),
+        body: body.map(Body::from).unwrap_or_default(),
         timeout: None,
     })
 }
@@ -202,7 +202,7 @@ fn decode_error(response: &HttpResponse, kind: DecodeErrorKind, detail: String) 
 }
 
 /// Parses a success body into `T`, straight from the bytes (no intermediate JSON value), plus its
-/// links and metadata; the bytes are kept for the raw JSON view, built only when asked for.
+/// metadata; the bytes are kept for the raw JSON view and the links, read only when asked for.
 pub fn parse_typed<T: DeserializeOwned>(response: HttpResponse) -> Result<Response<T>, Error> {
     if response.body.iter().all(u8::is_ascii_whitespace) {
         return Err(decode_error(&response, DecodeErrorKind::Empty, "expected a JSON body".into()));
@@ -219,11 +219,32 @@ pub fn parse_typed<T: DeserializeOwned>(response: HttpResponse) -> Result<Respon
             Ok(_) => decode_error(response, DecodeErrorKind::WrongShape, e.to_string()),
         }
     };
-    let data = serde_json::from_slice::<T>(&response.body).map_err(|e| not_decoded(&response, e))?;
-    // Links and the body's request id, in a second pass that skips everything else.
-    let envelope = Links::envelope(&response.body).map_err(|e| not_decoded(&response, e))?;
-    let info = HttpInfo::new(response.status, response.headers, response.elapsed, envelope.request_id);
-    Ok(Response::from_raw(data, response.body, info, envelope.links))
+    let data = decode::<T>(&response.body).map_err(|e| not_decoded(&response, e))?;
+    // The body's request id stands in for a missing `Cko-Request-Id` header: only then is the body
+    // read a second time (skipping all but `_links` and `request_id`), and the links kept.
+    let (links, body_request_id) = if response.headers.contains("cko-request-id") {
+        (None, None)
+    } else {
+        let envelope = Links::envelope(&response.body).map_err(|e| not_decoded(&response, e))?;
+        (Some(envelope.links), envelope.request_id)
+    };
+    let info = HttpInfo::new(response.status, response.headers, response.elapsed, body_request_id);
+    Ok(Response::from_raw(data, response.body, info, links))
+}
+
+/// Decodes `T` from JSON bytes.
+///
+/// With `std`, a body that is UTF-8 as a whole (every API response) is checked once, up front,
+/// and decoded as text: serde_json then skips checking each of a payment's seventy-odd short
+/// strings on its own, which costs more. Without `std` (firmware, where flash is scarce) only the
+/// byte decoder is built: a text decoder for every type as well would add about 19 KB. The result
+/// and the errors are the same either way.
+pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    #[cfg(feature = "std")]
+    if let Ok(text) = core::str::from_utf8(body) {
+        return serde_json::from_str(text);
+    }
+    serde_json::from_slice(body)
 }
 
 pub(crate) fn json_body<T: Serialize>(value: &T) -> Result<Option<Vec<u8>>, Error> {

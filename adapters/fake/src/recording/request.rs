@@ -87,7 +87,7 @@ impl RecordedRequest {
             method: self.method,
             url: self.url.clone(),
             headers: self.headers.clone(),
-            body: self.body.clone(),
+            body: self.body.clone().into(),
             timeout: self.timeout,
         }
     }
@@ -104,7 +104,7 @@ impl From<HttpRequest> for RecordedRequest {
             method: request.method,
             url: request.url,
             headers: request.headers,
-            body: request.body,
+            body: request.body.into(),
             timeout: request.timeout,
         }
     }
