@@ -13,7 +13,8 @@ fn send(sim: &Simulator, method: Method, url: &str, body: Option<&Value>) -> (u1
     let mut headers = Headers::new();
     headers.insert("Authorization", format!("Bearer {SANDBOX_SECRET_KEY}"));
     let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-    let response = sim.handle(&HttpRequest { method, url: url.to_string(), headers, body, timeout: None }).response;
+    let response =
+        sim.handle(&HttpRequest { method, url: url.to_string(), headers, body: body.into(), timeout: None }).response;
     (response.status, serde_json::from_slice(&response.body).unwrap_or(Value::Null))
 }
 

@@ -938,7 +938,7 @@ fn token_request(api: &Api, authorization: Option<&str>, body: &str) -> Resp {
     }
     headers.insert("Content-Type", "application/x-www-form-urlencoded");
     let url = format!("{}/connect/token", api.base);
-    api.send(&HttpRequest { method: Method::Post, url, headers, body: body.as_bytes().to_vec(), timeout: None })
+    api.send(&HttpRequest { method: Method::Post, url, headers, body: body.as_bytes().to_vec().into(), timeout: None })
 }
 
 /// A client of `sim` authenticated with a fresh OAuth access token.

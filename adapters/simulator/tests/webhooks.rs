@@ -16,7 +16,7 @@ fn call(sim: &Simulator, method: Method, path: &str, body: Option<Value>) -> (u1
     let mut headers = Headers::new();
     headers.insert("Authorization", format!("Bearer {KEY}"));
     let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-    let request = HttpRequest { method, url: format!("{BASE}{path}"), headers, body, timeout: None };
+    let request = HttpRequest { method, url: format!("{BASE}{path}"), headers, body: body.into(), timeout: None };
     let response = sim.handle(&request).into_response();
     (response.status, serde_json::from_slice(&response.body).unwrap_or(Value::Null))
 }
@@ -183,7 +183,7 @@ fn endpoints_get_the_deliveries_they_want_once_each() {
             method: Method::Get,
             url: format!("{BASE}/sandbox/webhooks"),
             headers: Headers::new(),
-            body: Vec::new(),
+            body: Default::default(),
             timeout: None,
         };
         let response = sim.handle(&request).into_response();
