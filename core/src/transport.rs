@@ -349,9 +349,83 @@ pub struct HttpRequest {
 impl HttpRequest {
     /// The path and query of [`url`](Self::url) (`/payments/pay_...`), or `/` when it has none.
     pub fn path(&self) -> &str {
-        let after_scheme = self.url.find("://").map_or(0, |i| i + 3);
-        let rest = &self.url[after_scheme..];
-        rest.find('/').map_or("/", |i| &rest[i..])
+        path_and_query(&self.url)
+    }
+
+    /// The most this attempt may take on a transport whose own limit is `own`: the smaller of
+    /// `own` and [`timeout`](Self::timeout). Zero means no time is left: answer
+    /// [`TransportError::no_time_left`] without sending.
+    pub fn budget(&self, own: Duration) -> Duration {
+        self.timeout.map_or(own, |t| t.min(own))
+    }
+}
+
+/// The path and query of an absolute URL, without scheme and host (`/payments?reference=x`), or
+/// `/` when it has none. The one place the SDK takes a URL apart this way.
+pub fn path_and_query(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[after_scheme..];
+    rest.find('/').map_or("/", |i| &rest[i..])
+}
+
+/// A response body read up to a cap, the way every transport must: a declared `Content-Length`
+/// over the cap fails before a byte is read, and a body that grows past it fails as soon as it
+/// does. Nothing is allocated ahead of the bytes that arrive (the declared length is never
+/// trusted for sizing).
+///
+/// ```
+/// use checkout_sdk_core::transport::{CappedBody, TransportErrorKind};
+///
+/// let mut body = CappedBody::new(8, Some(b"5"))?;
+/// body.push(&b"hello"[..])?;
+/// assert_eq!(body.push(&b" world"[..]).unwrap_err().kind(), TransportErrorKind::BodyTooLarge);
+/// assert!(CappedBody::new(8, Some(b"9")).is_err());
+/// # Ok::<(), checkout_sdk_core::transport::TransportError>(())
+/// ```
+#[derive(Debug)]
+pub struct CappedBody {
+    max: usize,
+    bytes: Vec<u8>,
+}
+
+impl CappedBody {
+    /// An empty body capped at `max` bytes, refused at once when `content_length` (the header's
+    /// value, if any) declares more. A value that is not a number is left to the body itself.
+    ///
+    /// # Errors
+    ///
+    /// [`TransportErrorKind::BodyTooLarge`] when the declared length is over `max`.
+    pub fn new(max: usize, content_length: Option<&[u8]>) -> Result<Self, TransportError> {
+        let declared = content_length
+            .and_then(|value| core::str::from_utf8(value).ok())
+            .and_then(|text| text.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > max as u64) {
+            return Err(TransportError::body_too_large(max));
+        }
+        Ok(CappedBody { max, bytes: Vec::new() })
+    }
+
+    /// Appends a chunk as it arrives. The first chunk is taken as it is when it is already owned
+    /// (a `Vec<u8>`, or `bytes::Bytes` held once): a body that arrives in one piece is not copied.
+    ///
+    /// # Errors
+    ///
+    /// [`TransportErrorKind::BodyTooLarge`] when the body would exceed the cap.
+    pub fn push(&mut self, chunk: impl AsRef<[u8]> + Into<Vec<u8>>) -> Result<(), TransportError> {
+        if chunk.as_ref().len() > self.max - self.bytes.len() {
+            return Err(TransportError::body_too_large(self.max));
+        }
+        if self.bytes.is_empty() {
+            self.bytes = chunk.into();
+        } else {
+            self.bytes.extend_from_slice(chunk.as_ref());
+        }
+        Ok(())
+    }
+
+    /// The whole body.
+    pub fn into_vec(self) -> Vec<u8> {
+        self.bytes
     }
 }
 
@@ -451,6 +525,16 @@ impl TransportError {
     /// The connection failed after the request may have been sent.
     pub fn interrupted(message: impl Into<String>) -> Self {
         Self::new(TransportErrorKind::Interrupted, message)
+    }
+
+    /// The response body is over the transport's cap of `max` bytes.
+    pub fn body_too_large(max: usize) -> Self {
+        Self::new(TransportErrorKind::BodyTooLarge, alloc::format!("response body exceeds {max} bytes"))
+    }
+
+    /// The attempt's [budget](HttpRequest::budget) is zero: nothing was sent.
+    pub fn no_time_left() -> Self {
+        Self::not_sent("no time left to send the request (its timeout is zero)")
     }
 
     /// Records how long the failed attempt took.
@@ -642,6 +726,46 @@ mod tests {
     use super::*;
     use alloc::format;
     use alloc::vec;
+
+    #[test]
+    fn a_capped_body_refuses_declared_and_streamed_excess_and_reads_up_to_the_cap() {
+        // A declared length over the cap fails before reading; one at it, or none, or garbage
+        // (left to the bytes themselves) does not.
+        assert_eq!(CappedBody::new(4, Some(b" 5 ")).map(|_| ()).unwrap_err().kind(), TransportErrorKind::BodyTooLarge);
+        for declared in [Some(&b"4"[..]), None, Some(&b"lots"[..]), Some(&b"99999999999999999999999"[..])] {
+            let mut body = CappedBody::new(4, declared).expect("not refused by its header");
+            body.push(&b"ab"[..]).expect("under the cap");
+            body.push(vec![b'c', b'd']).expect("exactly at the cap");
+            let error = body.push(&b"e"[..]).unwrap_err();
+            assert_eq!(error.kind(), TransportErrorKind::BodyTooLarge);
+            assert_eq!(error.message(), "response body exceeds 4 bytes");
+        }
+        // A single owned chunk is kept as it is, not copied.
+        let chunk = vec![1u8, 2, 3];
+        let address = chunk.as_ptr();
+        let mut body = CappedBody::new(8, None).expect("no header");
+        body.push(chunk).expect("under the cap");
+        assert_eq!(body.into_vec().as_ptr(), address);
+    }
+
+    #[test]
+    fn the_budget_is_the_smaller_of_the_request_timeout_and_the_transports() {
+        let mut request = HttpRequest {
+            method: Method::Get,
+            url: "https://api.sandbox.checkout.com/payments?reference=x".into(),
+            headers: Headers::new(),
+            body: Body::default(),
+            timeout: None,
+        };
+        assert_eq!(request.budget(Duration::from_secs(60)), Duration::from_secs(60));
+        request.timeout = Some(Duration::from_secs(2));
+        assert_eq!(request.budget(Duration::from_secs(60)), Duration::from_secs(2));
+        assert_eq!(request.budget(Duration::from_secs(1)), Duration::from_secs(1));
+        assert_eq!(request.path(), "/payments?reference=x");
+        assert_eq!(path_and_query("https://host"), "/");
+        assert_eq!(path_and_query("/relative/path?q"), "/relative/path?q");
+        assert!(!TransportError::no_time_left().may_have_been_sent());
+    }
 
     #[test]
     fn a_body_keeps_the_vector_it_is_made_from_and_clones_share_it() {

@@ -88,7 +88,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
 use checkout_sdk_core::transport::{
-    Headers, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind,
+    path_and_query, Headers, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -224,13 +224,6 @@ fn kind_from_name(name: &str) -> Option<TransportErrorKind> {
         "body_too_large" => Some(TransportErrorKind::BodyTooLarge),
         _ => None,
     }
-}
-
-/// The path and query of a URL, without scheme and host.
-fn path_and_query(url: &str) -> &str {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let rest = &url[after_scheme..];
-    rest.find('/').map_or("/", |i| &rest[i..])
 }
 
 /// Shortens a text for an error message.

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use bytes::Bytes;
 use checkout_sdk_core::http_compat::check_destination;
-use checkout_sdk_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind};
+use checkout_sdk_core::transport::{CappedBody, HttpRequest, HttpResponse, HttpTransport, TransportError};
 use http::header::{CONTENT_LENGTH, PROXY_AUTHORIZATION};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -181,11 +181,8 @@ where
     async fn exchange(&self, request: http::Request<Full<Bytes>>) -> Result<HttpResponse, TransportError> {
         let response = self.client.request(request).await.map_err(request_failed)?;
         let (parts, body) = response.into_parts();
-        let declared = parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
-        if declared.is_some_and(|n| n > self.max_body_bytes as u64) {
-            return Err(body_too_large(self.max_body_bytes));
-        }
-        let body = read_body(body, self.max_body_bytes).await?;
+        let capped = CappedBody::new(self.max_body_bytes, parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes()))?;
+        let body = read_body(body, capped).await?;
         Ok(HttpResponse::from(http::Response::from_parts(parts, body)))
     }
 }
@@ -197,7 +194,7 @@ where
 {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let started = Instant::now();
-        let budget = request.timeout.map_or(self.timeout, |t| t.min(self.timeout));
+        let budget = request.budget(self.timeout);
         let mut outgoing = match to_hyper_request(request) {
             Ok(outgoing) => outgoing,
             Err(error) => return Err(error.with_elapsed(started.elapsed())),
@@ -211,8 +208,7 @@ where
             }
         }
         if budget.is_zero() {
-            return Err(TransportError::not_sent("no time left to send the request (its timeout is zero)")
-                .with_elapsed(started.elapsed()));
+            return Err(TransportError::no_time_left().with_elapsed(started.elapsed()));
         }
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(TransportError::not_sent("HyperTransport must be used inside a tokio runtime")
@@ -447,32 +443,19 @@ fn to_hyper_request(request: HttpRequest) -> Result<http::Request<Full<Bytes>>, 
     Ok(outgoing.map(Full::new))
 }
 
-/// Reads the whole body as it arrives into one buffer, failing as soon as it exceeds `max` bytes.
-/// Nothing is allocated ahead of the bytes: a declared `Content-Length` is never trusted for
-/// sizing. A body that arrives in one frame (most API responses) is copied once, from hyper's read
-/// buffer; later frames are appended.
-async fn read_body(body: Incoming, max: usize) -> Result<Vec<u8>, TransportError> {
+/// Reads the whole body into `capped` as it arrives. A body that arrives in one frame (most API
+/// responses) is copied once, from hyper's read buffer; later frames are appended.
+async fn read_body(body: Incoming, mut capped: CappedBody) -> Result<Vec<u8>, TransportError> {
     let mut body = std::pin::pin!(body);
-    let mut buffer = Vec::new();
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|error| {
             TransportError::interrupted(format!("while reading the response body: {}", describe(&error)))
         })?;
-        let Ok(data) = frame.into_data() else { continue };
-        if data.len() > max - buffer.len() {
-            return Err(body_too_large(max));
-        }
-        if buffer.is_empty() {
-            buffer = Vec::from(data);
-        } else {
-            buffer.extend_from_slice(&data);
+        if let Ok(data) = frame.into_data() {
+            capped.push(data)?;
         }
     }
-    Ok(buffer)
-}
-
-fn body_too_large(max: usize) -> TransportError {
-    TransportError::new(TransportErrorKind::BodyTooLarge, format!("response body exceeds {max} bytes"))
+    Ok(capped.into_vec())
 }
 
 /// Classifies a failure before the response head arrived.

@@ -65,7 +65,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use checkout_sdk_core::http_compat::check_destination;
 use checkout_sdk_core::transport::{
-    Headers, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind,
+    CappedBody, Headers, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind,
 };
 
 /// Default limit on a whole attempt: connecting, sending and reading the entire body.
@@ -174,19 +174,12 @@ impl ReqwestTransport {
     /// Sends the request and reads the whole body, without the overall timeout.
     async fn exchange(&self, request: reqwest::Request) -> Result<HttpResponse, TransportError> {
         let mut response = self.client.execute(request).await.map_err(|e| classify(e, "sending the request"))?;
-        let declared = response.headers().get(http::header::CONTENT_LENGTH);
-        let declared = declared.and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
-        if declared.is_some_and(|n| n > self.max_body_bytes as u64) {
-            return Err(body_too_large(self.max_body_bytes));
-        }
-        // Grows only as bytes arrive: the declared length is never trusted for sizing.
-        let mut body = Vec::new();
+        let declared = response.headers().get(http::header::CONTENT_LENGTH).map(|v| v.as_bytes());
+        let mut body = CappedBody::new(self.max_body_bytes, declared)?;
         while let Some(chunk) = response.chunk().await.map_err(|e| classify(e, "reading the response body"))? {
-            if chunk.len() > self.max_body_bytes - body.len() {
-                return Err(body_too_large(self.max_body_bytes));
-            }
-            body.extend_from_slice(&chunk);
+            body.push(chunk)?;
         }
+        let body = body.into_vec();
         Ok(HttpResponse {
             status: response.status().as_u16(),
             headers: Headers::from(response.headers()),
@@ -200,14 +193,13 @@ impl ReqwestTransport {
 impl HttpTransport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let started = Instant::now();
-        let budget = request.timeout.map_or(self.timeout, |t| t.min(self.timeout));
+        let budget = request.budget(self.timeout);
         let outgoing = match to_reqwest_request(request) {
             Ok(outgoing) => outgoing,
             Err(error) => return Err(error.with_elapsed(started.elapsed())),
         };
         if budget.is_zero() {
-            return Err(TransportError::not_sent("no time left to send the request (its timeout is zero)")
-                .with_elapsed(started.elapsed()));
+            return Err(TransportError::no_time_left().with_elapsed(started.elapsed()));
         }
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(TransportError::not_sent("ReqwestTransport must be used inside a tokio runtime")
@@ -243,10 +235,6 @@ fn to_reqwest_request(request: HttpRequest) -> Result<reqwest::Request, Transpor
     check_destination(outgoing.uri())?;
     reqwest::Request::try_from(outgoing)
         .map_err(|e| TransportError::not_sent(format!("reqwest refused the request: {}", describe(&e.without_url()))))
-}
-
-fn body_too_large(max: usize) -> TransportError {
-    TransportError::new(TransportErrorKind::BodyTooLarge, format!("response body exceeds {max} bytes"))
 }
 
 /// Maps a reqwest error to how far the exchange got. `while_` says what was being done.

@@ -73,7 +73,9 @@ use std::time::{Duration, Instant};
 
 use checkout_sdk_core::blocking::BlockingTransport;
 use checkout_sdk_core::http_compat::check_destination;
-use checkout_sdk_core::transport::{Headers, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
+use checkout_sdk_core::transport::{
+    CappedBody, Headers, HttpRequest, HttpResponse, TransportError, TransportErrorKind,
+};
 use ureq::Agent;
 
 /// The ureq crate this transport is built on (for [`ureq::Proxy`], [`ureq::Agent`]).
@@ -166,14 +168,9 @@ impl UreqTransport {
         let request = self.agent.configure_request(request).timeout_global(Some(budget)).build();
         let response = self.agent.run(request).map_err(|e| classify(e, "sending the request"))?;
         let (parts, body) = response.into_parts();
-        let declared = parts.headers.get(http::header::CONTENT_LENGTH);
-        let declared = declared.and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
-        if declared.is_some_and(|n| n > self.max_body_bytes as u64) {
-            return Err(body_too_large(self.max_body_bytes));
-        }
-        // Grows only as bytes arrive: the declared length is never trusted for sizing.
+        let declared = parts.headers.get(http::header::CONTENT_LENGTH).map(|v| v.as_bytes());
+        let mut capped = CappedBody::new(self.max_body_bytes, declared)?;
         let mut reader = body.into_reader();
-        let mut body = Vec::new();
         let mut chunk = [0u8; 8 * 1024];
         loop {
             let n = match reader.read(&mut chunk) {
@@ -182,11 +179,9 @@ impl UreqTransport {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(classify(ureq::Error::from(e), "reading the response body")),
             };
-            if n > self.max_body_bytes - body.len() {
-                return Err(body_too_large(self.max_body_bytes));
-            }
-            body.extend_from_slice(&chunk[..n]);
+            capped.push(&chunk[..n])?;
         }
+        let body = capped.into_vec();
         Ok(HttpResponse { status: parts.status.as_u16(), headers: Headers::from(&parts.headers), body, elapsed: None })
     }
 }
@@ -194,10 +189,10 @@ impl UreqTransport {
 impl BlockingTransport for UreqTransport {
     fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let started = Instant::now();
-        let budget = request.timeout.map_or(self.timeout, |t| t.min(self.timeout));
+        let budget = request.budget(self.timeout);
         let result = to_http_request(request).and_then(|outgoing| {
             if budget.is_zero() {
-                return Err(TransportError::not_sent("no time left to send the request (its timeout is zero)"));
+                return Err(TransportError::no_time_left());
             }
             self.exchange(outgoing, budget)
         });
@@ -324,10 +319,6 @@ fn to_http_request(request: HttpRequest) -> Result<http::Request<Vec<u8>>, Trans
     let outgoing = http::Request::<Vec<u8>>::try_from(request)?;
     check_destination(outgoing.uri())?;
     Ok(outgoing)
-}
-
-fn body_too_large(max: usize) -> TransportError {
-    TransportError::new(TransportErrorKind::BodyTooLarge, format!("response body exceeds {max} bytes"))
 }
 
 /// Maps a ureq error to how far the exchange got. `while_` says what was being done.

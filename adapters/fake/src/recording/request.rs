@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use checkout_sdk_core::redact::{redact_headers, redact_json, redact_text};
-use checkout_sdk_core::transport::{Headers, HttpRequest, Method};
+use checkout_sdk_core::transport::{path_and_query, Headers, HttpRequest, Method};
 use serde_json::Value;
 
 /// A body as it may be shown: redacted JSON, redacted text, or its size.
@@ -24,16 +24,9 @@ pub(crate) fn describe_body(body: &[u8]) -> String {
 
 /// The path of a URL without scheme, host, query or fragment (`/` when it has none).
 pub(crate) fn url_path(url: &str) -> &str {
-    let path_and_query = url_path_and_query(url);
+    let path_and_query = path_and_query(url);
     let end = path_and_query.find(['?', '#']).unwrap_or(path_and_query.len());
     &path_and_query[..end]
-}
-
-/// The path and query of a URL without scheme and host (`/` when it has none).
-pub(crate) fn url_path_and_query(url: &str) -> &str {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let rest = &url[after_scheme..];
-    rest.find('/').map_or("/", |i| &rest[i..])
 }
 
 /// A request as the fake received it (unredacted: compare freely in tests).
@@ -63,7 +56,7 @@ impl RecordedRequest {
 
     /// The URL's path and query (`/payments?reference=ORD-1`).
     pub fn path_and_query(&self) -> &str {
-        url_path_and_query(&self.url)
+        path_and_query(&self.url)
     }
 
     /// The first value of header `name` (case-insensitive).
