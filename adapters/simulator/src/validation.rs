@@ -177,6 +177,24 @@ pub(crate) fn processing_channel(obj: &Map<String, Value>, required: bool, error
     }
 }
 
+/// The required `currency`, upper-cased: `currency_required` when absent, `currency_invalid`
+/// when not a code the simulator knows.
+pub(crate) fn required_currency(obj: &Map<String, Value>, errors: &mut Errors) -> Option<String> {
+    match obj.get("currency") {
+        None | Some(Value::Null) => {
+            errors.push("currency_required");
+            None
+        }
+        Some(value) => {
+            let currency = value.as_str().and_then(crate::rules::currency);
+            if currency.is_none() {
+                errors.push("currency_invalid");
+            }
+            currency
+        }
+    }
+}
+
 /// An optional boolean field (default `default`); anything else adds `code`.
 pub(crate) fn optional_bool(
     obj: &Map<String, Value>,

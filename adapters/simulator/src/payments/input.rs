@@ -7,10 +7,9 @@ use checkout_sdk_core::id::{CustomerId, SourceId};
 use serde_json::{Map, Value};
 
 use crate::retries::{self, RetryOptions};
-use crate::rules;
 use crate::validation::{
     absent, optional_bool, optional_bounded_object, optional_metadata, optional_text, parse_object, processing_channel,
-    Errors, Reject, MAX_CONTACT_BYTES, MAX_DESCRIPTION, MAX_REFERENCE, MAX_URL,
+    required_currency, Errors, Reject, MAX_CONTACT_BYTES, MAX_DESCRIPTION, MAX_REFERENCE, MAX_URL,
 };
 use crate::vault::{card_fields, check_cvv, CardInput};
 
@@ -209,23 +208,7 @@ pub(crate) fn parse_payment(body: &[u8], now: i64, needs_channel: bool) -> Resul
     if amount.is_none() {
         errors.push("amount_invalid");
     }
-    let currency = match obj.get("currency") {
-        None | Some(Value::Null) => {
-            errors.push("currency_required");
-            None
-        }
-        Some(Value::String(code)) => {
-            let currency = rules::currency(code);
-            if currency.is_none() {
-                errors.push("currency_invalid");
-            }
-            currency
-        }
-        Some(_) => {
-            errors.push("currency_invalid");
-            None
-        }
-    };
+    let currency = required_currency(&obj, &mut errors);
     let source = match obj.get("source") {
         Some(Value::Object(source)) => parse_source(source, now, &mut errors),
         _ => {

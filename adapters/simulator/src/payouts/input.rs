@@ -4,10 +4,9 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::rules;
 use crate::validation::{
-    optional_bounded_object, optional_metadata, optional_text, parse_object, processing_channel, Errors, Reject,
-    MAX_CONTACT_BYTES,
+    optional_bounded_object, optional_metadata, optional_text, parse_object, processing_channel, required_currency,
+    Errors, Reject, MAX_CONTACT_BYTES,
 };
 use crate::vault::{card_fields, CardInput};
 
@@ -46,19 +45,7 @@ pub(super) fn parse_payout(body: &[u8], now: i64, needs_channel: bool) -> Result
     if amount.is_none() {
         errors.push("amount_invalid");
     }
-    let currency = match obj.get("currency") {
-        None | Some(Value::Null) => {
-            errors.push("currency_required");
-            None
-        }
-        Some(v) => {
-            let currency = v.as_str().and_then(rules::currency);
-            if currency.is_none() {
-                errors.push("currency_invalid");
-            }
-            currency
-        }
-    };
+    let currency = required_currency(&obj, &mut errors);
     let destination = match obj.get("destination") {
         Some(Value::Object(destination)) => parse_destination(destination, now, &mut errors),
         _ => {
