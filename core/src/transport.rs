@@ -745,7 +745,8 @@ mod tests {
         let address = chunk.as_ptr();
         let mut body = CappedBody::new(8, None).expect("no header");
         body.push(chunk).expect("under the cap");
-        assert_eq!(body.into_vec().as_ptr(), address);
+        let kept = body.into_vec();
+        assert_eq!(kept.as_ptr(), address);
     }
 
     #[test]
