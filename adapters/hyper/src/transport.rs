@@ -39,16 +39,16 @@ pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// enabled (`#[tokio::main]` enables both).
 ///
 /// For every request it:
-/// - refuses, before any I/O and as [`TransportErrorKind::NotSent`], URLs that are not `https://`
+/// - refuses, before any I/O and as [`TransportErrorKind::NotSent`](checkout_sdk_core::transport::TransportErrorKind::NotSent), URLs that are not `https://`
 ///   unless they are plain `http://` to a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`),
 ///   URLs with user info, and headers that are not valid HTTP;
 /// - limits the whole exchange (connect, send, and the entire body) to the smaller of its own
-///   timeout and [`HttpRequest::timeout`], failing with [`TransportErrorKind::TimedOut`];
+///   timeout and [`HttpRequest::timeout`], failing with [`TransportErrorKind::TimedOut`](checkout_sdk_core::transport::TransportErrorKind::TimedOut);
 /// - reads at most [`max_body_bytes`](HyperTransportBuilder::max_body_bytes), failing with
-///   [`TransportErrorKind::BodyTooLarge`];
-/// - reports connect, DNS and TLS failures as [`TransportErrorKind::NotSent`], and any later
+///   [`TransportErrorKind::BodyTooLarge`](checkout_sdk_core::transport::TransportErrorKind::BodyTooLarge);
+/// - reports connect, DNS and TLS failures as [`TransportErrorKind::NotSent`](checkout_sdk_core::transport::TransportErrorKind::NotSent), and any later
 ///   failure (reset, connection closed before or during the body) as
-///   [`TransportErrorKind::Interrupted`];
+///   [`TransportErrorKind::Interrupted`](checkout_sdk_core::transport::TransportErrorKind::Interrupted);
 /// - records [`HttpResponse::elapsed`] (and the elapsed time on errors).
 ///
 /// It never retries a request that may have reached the server, never follows redirects, and
@@ -281,7 +281,7 @@ impl HyperTransportBuilder {
 
     /// The limit on establishing a TCP connection (default [`DEFAULT_CONNECT_TIMEOUT`]), shared
     /// evenly when a host resolves to several addresses. A connect that times out is reported as
-    /// [`TransportErrorKind::NotSent`]. Only applies to [`build`](Self::build) and
+    /// [`TransportErrorKind::NotSent`](checkout_sdk_core::transport::TransportErrorKind::NotSent). Only applies to [`build`](Self::build) and
     /// [`try_build`](Self::try_build): a custom connector brings its own.
     #[must_use]
     pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
@@ -290,7 +290,7 @@ impl HyperTransportBuilder {
     }
 
     /// The largest response body accepted, in bytes (default [`DEFAULT_MAX_BODY_BYTES`]); a
-    /// larger one fails with [`TransportErrorKind::BodyTooLarge`].
+    /// larger one fails with [`TransportErrorKind::BodyTooLarge`](checkout_sdk_core::transport::TransportErrorKind::BodyTooLarge).
     #[must_use]
     pub fn max_body_bytes(mut self, max_body_bytes: usize) -> Self {
         self.max_body_bytes = max_body_bytes;
