@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use checkout_sdk_fake::keys::SANDBOX_SECRET_KEY;
+use checkout_sdk_fake::keys::{PROCESSING_CHANNEL_ID, SANDBOX_SECRET_KEY};
 use checkout_sdk_sandbox::ServerConfig;
 use checkout_sdk_simulator::Simulator;
 use serde_json::{json, Value};
@@ -155,7 +155,7 @@ fn a_3ds_payment_is_authenticated_in_a_browser_and_shows_as_authorized_on_the_da
     let success_url = format!("{base}/sandbox?from=3ds");
     let payment = json!({
         "source": {"type": "card", "number": "4242424242424242", "expiry_month": 6, "expiry_year": 2030, "cvv": "100"},
-        "amount": 2500, "currency": "EUR", "reference": "BROWSER-3DS",
+        "amount": 2500, "currency": "EUR", "reference": "BROWSER-3DS", "processing_channel_id": PROCESSING_CHANNEL_ID,
         "3ds": {"enabled": true},
         "success_url": success_url, "failure_url": format!("{base}/sandbox?from=failure"),
     });
