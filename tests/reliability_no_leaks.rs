@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use checkout_sdk::core::operation::{parse_error, GetPayment, Operation, RequestPayment};
+use checkout_sdk::core::request::{IncrementalAuthorizationRequest, PaymentListQuery, ReversalRequest};
 use checkout_sdk::core::retry::RetryPolicy;
 use checkout_sdk::core::source::{CardNumber, Cvv, NetworkTokenSource};
 use checkout_sdk::core::transport::{
@@ -832,7 +833,7 @@ mod planted {
             proptest::array::uniform6(0..CVV_FIELDS.len()),
             proptest::array::uniform6(0..CVV_SHAPES),
             any::<bool>(),
-            0usize..8,
+            0usize..11,
             any::<bool>(),
         )
             .prop_map(
@@ -1160,10 +1161,26 @@ fn render_planted_case(plant: &Plant, trace: &Buffer) -> Vec<(String, String)> {
             .header("Cko-Request-Id", plant.key(3)),
         5 => Reply::json(200, json!({"id": "pay_mbabizu24mvu3mela5njyhpit4", "status": plant.card_text(1)})),
         6 => Reply::json(202, json!({"action_id": "act_y3oqhf46pyzuxjbcn2giaqnb44", "reference": plant.card_text(2)})),
-        _ => Reply::json(
+        7 => Reply::json(
             200,
             json!([{"id": "act_y3oqhf46pyzuxjbcn2giaqnb44", "type": plant.key(4), "reference": plant.card_text(3),
                 "response_summary": plant.card_text(4), "metadata": plant.cvv_object(0)}]),
+        ),
+        8 => Reply::json(
+            201,
+            json!({"action_id": "act_y3oqhf46pyzuxjbcn2giaqnb44", "amount": 100, "approved": true,
+                "status": plant.key(5), "auth_code": plant.card_text(6), "response_summary": plant.card_text(7),
+                "expires_on": plant.key(6), "processed_on": plant.card_text(8), "reference": plant.card_text(9)}),
+        ),
+        9 => Reply::json(
+            202,
+            json!({"action_id": "act_y3oqhf46pyzuxjbcn2giaqnb44", "reference": plant.card_text(0),
+                "action_type": plant.key(7)}),
+        ),
+        _ => Reply::json(
+            200,
+            json!({"limit": 1, "skip": 0, "total_count": 1, "data": [{"id": "pay_mbabizu24mvu3mela5njyhpit4",
+                "status": plant.card_text(1), "reference": plant.key(0), "metadata": plant.cvv_object(1)}]}),
         ),
     };
     fake.push(follow_up);
@@ -1197,10 +1214,40 @@ fn render_planted_case(plant: &Plant, trace: &Buffer) -> Vec<(String, String)> {
             add("capture {:?}", format!("{capture:?}"));
             capture.err()
         }
-        _ => {
+        7 => {
             let actions = block_on(payments.actions(&payment.id));
             add("actions {:?}", format!("{actions:?}"));
             actions.err()
+        }
+        8 => {
+            let increment = IncrementalAuthorizationRequest::new().amount(100);
+            let authorization = block_on(payments.increment_authorization(&payment.id, increment));
+            add("authorization {:?}", format!("{authorization:?}"));
+            if let Ok(authorization) = &authorization {
+                add("authorization data {:?}", format!("{:?}", authorization.data()));
+                add(
+                    "authorization status {}",
+                    authorization.status.as_ref().map(ToString::to_string).unwrap_or_default(),
+                );
+            }
+            authorization.err()
+        }
+        9 => {
+            let reversal = block_on(payments.reverse(&payment.id, ReversalRequest::new()));
+            add("reversal {:?}", format!("{reversal:?}"));
+            if let Ok(reversal) = &reversal {
+                add("reversal data {:?}", format!("{:?}", reversal.data()));
+                add("reversal type {}", reversal.action_type.as_ref().map(ToString::to_string).unwrap_or_default());
+            }
+            reversal.err()
+        }
+        _ => {
+            let page = block_on(payments.list(PaymentListQuery::new("ORD-5023")));
+            add("page {:?}", format!("{page:?}"));
+            if let Ok(page) = &page {
+                add("page data {:?}", format!("{:?}", page.data()));
+            }
+            page.err()
         }
     };
     // Every case renders an error: the follow-up's, or one parsed from a planted error answer.

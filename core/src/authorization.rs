@@ -9,6 +9,7 @@ use crate::currency::Currency;
 use crate::id::ActionId;
 use crate::outcome::ResponseCode;
 use crate::payment::{PaymentStatus, RiskResult};
+use crate::redact::redacted_debug;
 
 /// `201` for `POST /payments/{id}/authorizations`: the new authorization and the payment's
 /// balances. Only what the SDK relies on is typed; the response's raw body keeps everything, and
@@ -26,7 +27,8 @@ use crate::payment::{PaymentStatus, RiskResult};
 /// assert_eq!(auth.status, Some(PaymentStatus::Authorized));
 /// assert_eq!(auth.balances.unwrap().total_authorized, Some(13080));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// `Debug` redacts by value ([`redact`](crate::redact)): the server echoes what it was sent.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct Authorization {
     /// The authorization's action id, `act_...`.
@@ -68,3 +70,19 @@ pub struct Authorization {
     #[serde(default, deserialize_with = "crate::lenient::opt_object")]
     pub risk: Option<RiskResult>,
 }
+
+redacted_debug!(Authorization {
+    action_id,
+    amount,
+    currency,
+    approved,
+    status,
+    auth_code,
+    response_code,
+    response_summary,
+    expires_on,
+    balances,
+    processed_on,
+    reference,
+    risk,
+});

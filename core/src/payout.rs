@@ -6,9 +6,11 @@ use core::fmt;
 use serde::{Deserialize, Deserializer};
 
 use crate::id::PaymentId;
+use crate::redact::{redact_text_cow, redacted_debug, Redacted};
 
-/// A payout's status over its lifecycle.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A payout's status over its lifecycle. `Debug` and `Display` of an unknown status redact it by
+/// value ([`redact`](crate::redact)).
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PayoutStatus {
     /// Accepted, not yet paid (every payout request answers `202` with this status).
@@ -54,7 +56,16 @@ impl PayoutStatus {
 
 impl fmt::Display for PayoutStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&redact_text_cow(self.as_str()))
+    }
+}
+
+impl fmt::Debug for PayoutStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PayoutStatus::Unknown(s) => f.debug_tuple("Unknown").field(&Redacted(s)).finish(),
+            known => f.write_str(known.as_str()),
+        }
     }
 }
 
@@ -66,7 +77,7 @@ impl<'de> Deserialize<'de> for PayoutStatus {
 }
 
 /// When the money of a bank payout is expected (`instruction` of the response).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct PayoutInstructionResult {
     /// The expected value date (ISO 8601).
@@ -88,7 +99,8 @@ pub struct PayoutInstructionResult {
 /// assert_eq!(payout.status, Some(PayoutStatus::Pending));
 /// assert_eq!(payout.instruction.unwrap().value_date.as_deref(), Some("2020-06-13T12:23:34.8722245Z"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// `Debug` redacts by value ([`redact`](crate::redact)): the server echoes what it was sent.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct Payout {
     /// The payout's id, `pay_...` (payouts are payments to the API: `GET /payments/{id}` finds it).
@@ -102,4 +114,32 @@ pub struct Payout {
     /// When the money is expected (bank payouts).
     #[serde(default, deserialize_with = "crate::lenient::opt_object")]
     pub instruction: Option<PayoutInstructionResult>,
+}
+
+redacted_debug!(PayoutInstructionResult { value_date });
+redacted_debug!(Payout { id, status, reference, instruction });
+
+#[cfg(test)]
+mod tests {
+    use alloc::format;
+    use alloc::string::ToString;
+
+    use super::{Payout, PayoutStatus};
+
+    /// The API echoes a reference as sent; a card number or key typed into it stays hidden.
+    #[test]
+    fn debug_and_display_hide_what_the_server_echoes() {
+        let payout: Payout = serde_json::from_str(
+            r#"{"id": "pay_mbabizu24mvu3mela5njyhpit4", "status": "Held sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e",
+                "reference": "card 4242424242424242", "instruction": {"value_date": "4000056655665556"}}"#,
+        )
+        .unwrap();
+        let shown = format!("{payout:?} {payout:#?} {}", payout.status.as_ref().unwrap());
+        for secret in ["4242424242424242", "4000056655665556", "m73dzbpy7cf3gfd46xr4yj5xo4e"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("pay_mbabizu24mvu3mela5njyhpit4") && shown.contains("4242"), "{shown}");
+        assert_eq!(format!("{:?}", PayoutStatus::Paid), "Paid");
+        assert_eq!(PayoutStatus::Declined.to_string(), "Declined");
+    }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::action::ActionType;
 use crate::id::ActionId;
+use crate::redact::redacted_debug;
 
 /// The acknowledgement of `POST /payments/{id}/reversals`: the action id, your reference, and
 /// which action the reversal turned into, by the payment's state (`Void` for an authorized
@@ -21,7 +22,8 @@ use crate::id::ActionId;
 /// let reversal: ReversalAccepted = serde_json::from_str(body).unwrap();
 /// assert_eq!(reversal.action_type, Some(ActionType::Void));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// `Debug` redacts by value ([`redact`](crate::redact)): the server echoes what it was sent.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct ReversalAccepted {
     /// `act_...`.
@@ -33,6 +35,8 @@ pub struct ReversalAccepted {
     #[serde(default, deserialize_with = "action_type")]
     pub action_type: Option<ActionType>,
 }
+
+redacted_debug!(ReversalAccepted { action_id, reference, action_type });
 
 /// A string names an action (unknown names are kept); anything else is `None`.
 fn action_type<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ActionType>, D::Error> {

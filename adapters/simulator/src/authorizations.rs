@@ -43,13 +43,7 @@ impl Route {
 
 /// Matches `/payments/{id}/authorizations`.
 pub(crate) fn route(method: Method, segments: &[&str]) -> Option<Routing> {
-    let ["payments", id, "authorizations"] = segments else {
-        return None;
-    };
-    Some(match PaymentId::new(*id) {
-        Ok(id) => router::expect(method, Method::Post, router::Route::Authorizations(Route::Increment(id))),
-        Err(_) => Routing::NotFound,
-    })
+    router::payment_post(method, segments, "authorizations", |id| router::Route::Authorizations(Route::Increment(id)))
 }
 
 /// Answers an authorizations route.

@@ -184,13 +184,7 @@ impl Route {
 
 /// Matches `/payments/{id}/cancellations`.
 pub(crate) fn route(method: Method, segments: &[&str]) -> Option<Routing> {
-    let ["payments", id, "cancellations"] = segments else {
-        return None;
-    };
-    Some(match PaymentId::new(*id) {
-        Ok(id) => router::expect(method, Method::Post, router::Route::Retries(Route::Cancel(id))),
-        Err(_) => Routing::NotFound,
-    })
+    router::payment_post(method, segments, "cancellations", |id| router::Route::Retries(Route::Cancel(id)))
 }
 
 /// Answers a retries route.

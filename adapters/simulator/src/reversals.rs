@@ -35,13 +35,7 @@ impl Route {
 
 /// Matches `/payments/{id}/reversals`.
 pub(crate) fn route(method: Method, segments: &[&str]) -> Option<Routing> {
-    let ["payments", id, "reversals"] = segments else {
-        return None;
-    };
-    Some(match PaymentId::new(*id) {
-        Ok(id) => router::expect(method, Method::Post, router::Route::Reversals(Route::Reverse(id))),
-        Err(_) => Routing::NotFound,
-    })
+    router::payment_post(method, segments, "reversals", |id| router::Route::Reversals(Route::Reverse(id)))
 }
 
 /// Answers a reversals route.

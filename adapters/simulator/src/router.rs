@@ -6,6 +6,7 @@
 //! whether faults hit it, and a `handle` function. Adding a family (webhooks, ...) is that module,
 //! one variant of [`Route`], one entry in [`FAMILIES`] and one arm in [`dispatch`].
 
+use checkout_sdk_core::id::PaymentId;
 use checkout_sdk_core::transport::{Headers, Method};
 
 use crate::auth::{Access, Caller};
@@ -123,6 +124,26 @@ pub(crate) fn route(method: Method, path: &str) -> Routing {
     };
     let segments: Vec<&str> = rest.split('/').collect();
     FAMILIES.iter().find_map(|matcher| matcher(method, &segments)).unwrap_or(Routing::NotFound)
+}
+
+/// Matches `POST /payments/{id}/{action}`, the shape of every single-operation payment family:
+/// `None` for another path, `NotFound` for an invalid payment id, else [`expect`]`(POST)`.
+pub(crate) fn payment_post(
+    method: Method,
+    segments: &[&str],
+    action: &str,
+    route: fn(PaymentId) -> Route,
+) -> Option<Routing> {
+    let ["payments", id, last] = segments else {
+        return None;
+    };
+    if *last != action {
+        return None;
+    }
+    Some(match PaymentId::new(*id) {
+        Ok(id) => expect(method, Method::Post, route(id)),
+        Err(_) => Routing::NotFound,
+    })
 }
 
 /// `Found(route)` when `method` is `wanted`, else `MethodNotAllowed` naming `wanted`.
