@@ -6,9 +6,8 @@
 //! set: there, a recurring payment of an amount ending in 51 is declined for insufficient funds
 //! and gets a retry.
 
-use checkout_sdk::core::request::CancellationRequest;
+use checkout_sdk::core::request::{CancellationRequest, DunningRetry, PaymentRetry};
 use checkout_sdk::prelude::*;
-use serde_json::json;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -21,7 +20,7 @@ async fn main() -> Result<(), Error> {
         .payment_type(PaymentType::Recurring)
         .merchant_initiated(true)
         .reference("SUB-1001-MARCH")
-        .extra("retry", json!({"dunning": {"enabled": true, "max_attempts": 3, "end_after_days": 7}}))
+        .retry(PaymentRetry::new().dunning(DunningRetry::enabled().max_attempts(3).end_after_days(7)))
         .build()?;
     let payment = payments.request(renewal).await?;
     println!(

@@ -10,8 +10,8 @@ use std::time::Duration;
 use checkout_sdk::core::action::ActionType;
 use checkout_sdk::core::payout::PayoutStatus;
 use checkout_sdk::core::request::{
-    AuthorizationType, BankAccountDestination, CancellationRequest, IncrementalAuthorizationRequest, PaymentListQuery,
-    PaymentSearchRequest, PayoutRequest, PayoutSource, ReversalRequest,
+    AuthorizationType, BankAccountDestination, CancellationRequest, DunningRetry, IncrementalAuthorizationRequest,
+    PaymentListQuery, PaymentRetry, PaymentSearchRequest, PayoutRequest, PayoutSource, ReversalRequest,
 };
 use checkout_sdk::core::transport::Clock;
 use checkout_sdk::prelude::*;
@@ -128,7 +128,7 @@ async fn a_scheduled_retry_is_cancelled_over_http() {
     let recurring = PaymentRequest::builder(card(), 1051, Currency::USD)
         .payment_type(PaymentType::Recurring)
         .merchant_initiated(true)
-        .extra("retry", json!({"dunning": {"enabled": true, "max_attempts": 3, "end_after_days": 7}}))
+        .retry(PaymentRetry::new().dunning(DunningRetry::enabled().max_attempts(3).end_after_days(7)))
         .build()
         .expect("a valid request");
     let declined = payments.request(recurring).await.expect("a soft decline is an answer");

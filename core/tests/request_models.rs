@@ -18,10 +18,10 @@ use checkout_sdk_core::payment::PaymentStatus;
 use checkout_sdk_core::payout::{Payout, PayoutStatus};
 use checkout_sdk_core::request::{
     AccountHolder, ActionRequest, AmountAllocation, AuthorizationType, BankAccountDestination, BillingDescriptor,
-    CancellationRequest, CaptureType, ChargeBearer, Customer, FieldError, FieldProblem, IdDestination,
-    IncrementalAuthorizationRequest, Instruction, InstructionScheme, Item, PaymentListQuery, PaymentRequest,
-    PaymentSearchRequest, PaymentType, PayoutRequest, PayoutSource, Recipient, ReversalRequest, Risk, Sender, Shipping,
-    ThreeDs, VoidRequest,
+    CancellationRequest, CaptureType, ChargeBearer, Customer, DowntimeRetry, DunningRetry, FieldError, FieldProblem,
+    IdDestination, IncrementalAuthorizationRequest, Instruction, InstructionScheme, Item, PaymentListQuery,
+    PaymentRequest, PaymentRetry, PaymentSearchRequest, PaymentType, PayoutRequest, PayoutSource, Recipient,
+    ReversalRequest, Risk, Sender, Shipping, ThreeDs, VoidRequest,
 };
 use checkout_sdk_core::reversal::ReversalAccepted;
 use checkout_sdk_core::source::{Address, Phone, TokenSource};
@@ -214,7 +214,8 @@ fn fields_the_sdk_does_not_model_are_sent_at_every_depth() {
     assert_eq!(request.customer.as_ref().and_then(|c| c.tax_number.as_deref()), Some("1350693505279"));
     assert_eq!(request.customer.as_ref().unwrap().extra["summary"]["is_premium_customer"], json!(true));
     assert_eq!(request.authorization_type, Some(AuthorizationType::Estimated));
-    assert_eq!(request.extra["retry"], json!({"enabled": true, "max_attempts": 2}));
+    let retry = request.retry.as_ref().expect("retry is modelled");
+    assert_eq!((retry.enabled, retry.max_attempts, retry.end_after_days), (Some(true), Some(2), None));
     // What is sent reads back as the same request.
     assert_eq!(PaymentRequest::from_json(sent).unwrap(), request);
 }
@@ -230,6 +231,9 @@ fn every_open_model_keeps_and_sends_what_it_does_not_model() {
         ("customer", body(&Customer::new().name("A").extra("x_new", 1)), round_trip::<Customer>),
         ("shipping", body(&Shipping::new().first_name("A").extra("x_new", 1)), round_trip::<Shipping>),
         ("risk", body(&Risk::enabled(true).extra("x_new", 1)), round_trip::<Risk>),
+        ("retry", body(&PaymentRetry::new().enabled(true).extra("x_new", 1)), round_trip::<PaymentRetry>),
+        ("retry.dunning", body(&DunningRetry::enabled().extra("x_new", 1)), round_trip::<DunningRetry>),
+        ("retry.downtime", body(&DowntimeRetry::from(true).extra("x_new", 1)), round_trip::<DowntimeRetry>),
         ("3ds", body(&ThreeDs::enabled().extra("x_new", 1)), round_trip::<ThreeDs>),
         ("address", body(&Address::new().city("London").extra("x_new", 1)), round_trip::<Address>),
         ("phone", body(&Phone::new("+44", "7700 900077").extra("x_new", 1)), round_trip::<Phone>),

@@ -13,6 +13,7 @@ use super::field::{
     check_len, closed_set, keyed_request_debug, metadata_setter, setters, FieldError, FieldProblem, Fields,
 };
 use super::item::Item;
+use super::payment_retry::PaymentRetry;
 use super::recipient::Recipient;
 use super::risk::Risk;
 use super::sender::Sender;
@@ -112,6 +113,9 @@ pub struct PaymentRequest {
     /// Risk options.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk: Option<Risk>,
+    /// Scheduled retries if a merchant-initiated payment is declined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry: Option<PaymentRetry>,
     /// Where to send the customer after a successful redirect (3DS, APMs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub success_url: Option<String>,
@@ -172,6 +176,7 @@ impl PaymentRequest {
         "processing_channel_id",
         "previous_payment_id",
         "risk",
+        "retry",
         "success_url",
         "failure_url",
         "payment_ip",
@@ -209,6 +214,7 @@ impl PaymentRequest {
                 processing_channel_id: None,
                 previous_payment_id: None,
                 risk: None,
+                retry: None,
                 success_url: None,
                 failure_url: None,
                 payment_ip: None,
@@ -282,6 +288,7 @@ impl PaymentRequest {
         r.processing_channel_id = f.string("processing_channel_id")?;
         r.previous_payment_id = f.string("previous_payment_id")?;
         r.risk = f.model("risk")?;
+        r.retry = f.model("retry")?;
         r.success_url = f.string("success_url")?;
         r.failure_url = f.string("failure_url")?;
         r.payment_ip = f.string("payment_ip")?;
@@ -352,6 +359,8 @@ impl PaymentRequestBuilder {
         previous_payment_id: String,
         /// Sets the risk options: `false`, or a full [`Risk`].
         risk: Risk,
+        /// Sets scheduled retries of a declined merchant-initiated payment.
+        retry: PaymentRetry,
         /// Sets the redirect target after success.
         success_url: String,
         /// Sets the redirect target after failure.
@@ -460,6 +469,7 @@ mod tests {
             .shipping(Shipping::to(Address::new().city("London").country("GB")))
             .billing_descriptor(BillingDescriptor::new().name("SUPERHEROES.COM").city("GOTHAM"))
             .risk(false)
+            .retry(PaymentRetry::new().downtime(true))
             .success_url("https://example.com/ok")
             .failure_url("https://example.com/fail")
             .payment_ip("90.197.169.245")
@@ -481,6 +491,7 @@ mod tests {
                 "billing_descriptor": {"name": "SUPERHEROES.COM", "city": "GOTHAM"},
                 "shipping": {"address": {"city": "London", "country": "GB"}},
                 "risk": {"enabled": false},
+                "retry": {"downtime": {"enabled": true}},
                 "success_url": "https://example.com/ok", "failure_url": "https://example.com/fail",
                 "payment_ip": "90.197.169.245", "processing_channel_id": "pc_x",
                 "processing": {"aft": true},
@@ -525,8 +536,10 @@ mod tests {
             "source": {"number": "4242424242424242", "expiry_month": 6, "expiry_year": 2030, "cvv": "100"},
             "amount": 100, "currency": "usd", "reference": "pay_ref", "threeds": true,
             "capture_on": "2030-01-01T00:00:00Z", "custom_field": [1, 2], "risk": false,
+            "retry": {"dunning": true},
         }))
         .unwrap();
+        assert_eq!(r.retry, Some(PaymentRetry::new().dunning(true)));
         assert_eq!(r.currency, Currency::USD);
         assert_eq!(r.three_ds, Some(ThreeDs::enabled()));
         assert_eq!(r.risk, Some(Risk::enabled(false)));
