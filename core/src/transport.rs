@@ -8,7 +8,7 @@
 //! supplies it.
 
 use alloc::boxed::Box;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 use core::ops::Deref;
@@ -589,6 +589,26 @@ impl fmt::Debug for TransportError {
 
 impl core::error::Error for TransportError {}
 
+/// An error and its causes as one line, `outer: inner: ...`, for a transport's
+/// [`TransportError`] message: HTTP stacks wrap the cause that says what happened (connection
+/// refused, a TLS alert) in errors that only say where. A cause the line already contains is not
+/// repeated; at most 8 causes are followed.
+///
+pub fn error_chain(error: &(dyn core::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    for _ in 0..8 {
+        let Some(cause) = source else { break };
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 /// Sends one HTTP request and returns its response.
 ///
 /// Implementations must not retry on their own (the client's retry policy decides, with
@@ -726,6 +746,37 @@ mod tests {
     use super::*;
     use alloc::format;
     use alloc::vec;
+
+    /// An error with an optional cause, for `error_chain`.
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<&'static Layer>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl core::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+            self.1.map(|cause| cause as &(dyn core::error::Error + 'static))
+        }
+    }
+
+    #[test]
+    fn an_error_chain_names_each_cause_once() {
+        static OS: Layer = Layer("connection refused (os error 111)", None);
+        static CONNECT: Layer = Layer("tcp connect error", Some(&OS));
+        static CLIENT: Layer = Layer("client error (Connect)", Some(&CONNECT));
+        assert_eq!(
+            error_chain(&CLIENT),
+            "client error (Connect): tcp connect error: connection refused (os error 111)"
+        );
+        // A cause the text already quotes is not repeated.
+        static QUOTING: Layer = Layer("tcp connect error: connection refused (os error 111)", Some(&OS));
+        assert_eq!(error_chain(&QUOTING), "tcp connect error: connection refused (os error 111)");
+        assert_eq!(error_chain(&OS), "connection refused (os error 111)");
+    }
 
     #[test]
     fn a_capped_body_refuses_declared_and_streamed_excess_and_reads_up_to_the_cap() {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use bytes::Bytes;
 use checkout_sdk_core::http_compat::check_destination;
-use checkout_sdk_core::transport::{CappedBody, HttpRequest, HttpResponse, HttpTransport, TransportError};
+use checkout_sdk_core::transport::{error_chain, CappedBody, HttpRequest, HttpResponse, HttpTransport, TransportError};
 use http::header::{CONTENT_LENGTH, PROXY_AUTHORIZATION};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -449,7 +449,7 @@ async fn read_body(body: Incoming, mut capped: CappedBody) -> Result<Vec<u8>, Tr
     let mut body = std::pin::pin!(body);
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|error| {
-            TransportError::interrupted(format!("while reading the response body: {}", describe(&error)))
+            TransportError::interrupted(format!("while reading the response body: {}", error_chain(&error)))
         })?;
         if let Ok(data) = frame.into_data() {
             capped.push(data)?;
@@ -462,7 +462,7 @@ async fn read_body(body: Incoming, mut capped: CappedBody) -> Result<Vec<u8>, Tr
 fn request_failed(error: ClientError) -> TransportError {
     // hyper-util's own text is just "client error (Kind)"; its cause says what happened.
     let detail = match error.source() {
-        Some(cause) => describe(cause),
+        Some(cause) => error_chain(cause),
         None => error.to_string(),
     };
     if error.is_connect() {
@@ -470,21 +470,4 @@ fn request_failed(error: ClientError) -> TransportError {
     } else {
         TransportError::interrupted(detail)
     }
-}
-
-/// An error and its causes, `outer: inner: ...`. hyper's, hyper-util's, the TLS libraries', the
-/// proxy connector's and the OS's messages carry no header values or bodies.
-fn describe(error: &(dyn StdError + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    for _ in 0..8 {
-        let Some(cause) = source else { break };
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }

@@ -58,14 +58,13 @@
 //! [`TransportErrorKind`]: checkout_sdk_core::transport::TransportErrorKind
 #![forbid(unsafe_code)]
 
-use std::error::Error as StdError;
 use std::fmt;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use checkout_sdk_core::http_compat::check_destination;
 use checkout_sdk_core::transport::{
-    CappedBody, Headers, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind,
+    error_chain, CappedBody, Headers, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind,
 };
 
 /// Default limit on a whole attempt: connecting, sending and reading the entire body.
@@ -233,14 +232,15 @@ fn runtime_has_timers() -> bool {
 fn to_reqwest_request(request: HttpRequest) -> Result<reqwest::Request, TransportError> {
     let outgoing = http::Request::<Vec<u8>>::try_from(request)?;
     check_destination(outgoing.uri())?;
-    reqwest::Request::try_from(outgoing)
-        .map_err(|e| TransportError::not_sent(format!("reqwest refused the request: {}", describe(&e.without_url()))))
+    reqwest::Request::try_from(outgoing).map_err(|e| {
+        TransportError::not_sent(format!("reqwest refused the request: {}", error_chain(&e.without_url())))
+    })
 }
 
 /// Maps a reqwest error to how far the exchange got. `while_` says what was being done.
 fn classify(error: reqwest::Error, while_: &str) -> TransportError {
     let error = error.without_url();
-    let detail = describe(&error);
+    let detail = error_chain(&error);
     if error.is_builder() {
         TransportError::not_sent(format!("reqwest refused the request: {detail}"))
     } else if error.is_connect() {
@@ -251,23 +251,6 @@ fn classify(error: reqwest::Error, while_: &str) -> TransportError {
     } else {
         TransportError::interrupted(format!("{while_}: {detail}"))
     }
-}
-
-/// An error and its causes, `outer: inner: ...`. reqwest's (without its URL), hyper's, the TLS
-/// library's and the OS's messages carry no header values or bodies.
-fn describe(error: &(dyn StdError + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    for _ in 0..8 {
-        let Some(cause) = source else { break };
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]
