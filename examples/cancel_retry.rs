@@ -30,7 +30,8 @@ async fn main() -> Result<(), Error> {
         payment.status.as_ref().map_or("?", PaymentStatus::as_str),
         payment.response_code.as_ref().map_or("?", |c| c.as_str())
     );
-    println!("next attempt on: {}", payment["retry"]["next_attempt_on"].as_str().unwrap_or("none scheduled"));
+    let next = payment.retry.as_ref().and_then(|retry| retry.next_attempt_on.as_deref());
+    println!("next attempt on: {}", next.unwrap_or("none scheduled"));
 
     match payments.cancel_scheduled_retry(&payment.id, CancellationRequest::new().reference("SUB-1001-CANCELLED")).await
     {

@@ -133,7 +133,7 @@ async fn a_scheduled_retry_is_cancelled_over_http() {
         .expect("a valid request");
     let declined = payments.request(recurring).await.expect("a soft decline is an answer");
     assert_eq!(status(&declined), "Retry Scheduled");
-    assert_eq!(declined["retry"]["max_attempts"], 3);
+    assert_eq!(declined.retry.as_ref().and_then(|retry| retry.max_attempts), Some(3));
 
     let cancelled =
         payments.cancel_scheduled_retry(&declined.id, CancellationRequest::new().reference("STOP")).await.expect("ok");

@@ -191,6 +191,22 @@ pub struct ThreeDsResult {
     pub eci: Option<String>,
 }
 
+/// The retry Checkout.com scheduled for a declined merchant-initiated payment (`retry` of a payment
+/// whose status is [`RetryScheduled`](PaymentStatus::RetryScheduled)). `Debug` redacts by value.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct RetrySchedule {
+    /// The most attempts, the first payment included.
+    #[serde(default, deserialize_with = "crate::lenient::opt_u64")]
+    pub max_attempts: Option<u64>,
+    /// When the next attempt is due (ISO 8601).
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub next_attempt_on: Option<String>,
+    /// When the retries stop (ISO 8601).
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    pub ends_on: Option<String>,
+}
+
 /// A payment: the typed fields the SDK relies on. Everything else is in the response's raw body.
 ///
 /// `Debug` redacts by value ([`redact`](crate::redact)): the server echoes what it was sent.
@@ -244,11 +260,16 @@ pub struct Payment {
     /// 3-D Secure result (`payment.three_ds.downgraded` is the seed's `payment.3ds.downgraded`).
     #[serde(default, rename = "3ds", deserialize_with = "crate::lenient::opt_object")]
     pub three_ds: Option<ThreeDsResult>,
+    /// The scheduled retry, when a declined payment has one (see
+    /// [`Payments::cancel_scheduled_retry`](crate::payments::Payments::cancel_scheduled_retry)).
+    #[serde(default, deserialize_with = "crate::lenient::opt_object")]
+    pub retry: Option<RetrySchedule>,
 }
 
 redacted_debug!(SourceSummary { source_type, id, last4, bin, scheme, expiry_month, expiry_year, fingerprint });
 redacted_debug!(CustomerSummary { id, email, name });
 redacted_debug!(ThreeDsResult { downgraded, enrolled, authentication_response, eci });
+redacted_debug!(RetrySchedule { max_attempts, next_attempt_on, ends_on });
 redacted_debug!(Payment {
     id,
     action_id,
@@ -266,6 +287,7 @@ redacted_debug!(Payment {
     customer,
     risk,
     three_ds,
+    retry,
 });
 
 impl Response<Payment> {
@@ -307,7 +329,7 @@ impl Response<Payment> {
 
 #[cfg(test)]
 mod tests {
-    use super::PaymentStatus;
+    use super::{Payment, PaymentStatus, RetrySchedule};
 
     #[test]
     fn every_known_status_reads_back_from_its_text() {
@@ -332,5 +354,26 @@ mod tests {
             assert_eq!(PaymentStatus::parse(status.as_str()), status);
             assert_eq!(alloc::format!("{status:?}"), status.as_str().replace(' ', ""));
         }
+    }
+
+    #[test]
+    fn a_scheduled_retry_is_typed_and_a_malformed_one_is_none() {
+        let declined: Payment = serde_json::from_str(
+            r#"{"id": "pay_mbabizu24mvu3mela5njyhpit4", "status": "Retry Scheduled", "approved": false,
+                "retry": {"max_attempts": 3, "next_attempt_on": "2026-01-02T00:00:01Z", "ends_on": "2026-01-08T00:00:01Z"}}"#,
+        )
+        .unwrap();
+        assert_eq!(declined.status, Some(PaymentStatus::RetryScheduled));
+        let retry = declined.retry.expect("typed");
+        assert_eq!(retry.max_attempts, Some(3));
+        assert_eq!(retry.next_attempt_on.as_deref(), Some("2026-01-02T00:00:01Z"));
+        assert_eq!(retry.ends_on.as_deref(), Some("2026-01-08T00:00:01Z"));
+        // Lenient like every other part of a payment: a field of the wrong type is None.
+        let odd: Payment =
+            serde_json::from_str(r#"{"id": "pay_mbabizu24mvu3mela5njyhpit4", "retry": {"max_attempts": "many"}}"#)
+                .unwrap();
+        assert_eq!(odd.retry, Some(RetrySchedule::default()));
+        let odd: Payment = serde_json::from_str(r#"{"id": "pay_mbabizu24mvu3mela5njyhpit4", "retry": true}"#).unwrap();
+        assert_eq!(odd.retry, None);
     }
 }
