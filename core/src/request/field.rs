@@ -289,6 +289,21 @@ pub(crate) trait FromJson: Sized {
     }
 }
 
+/// Reads a model that may also be written as `true` or `false`, the API's and the original SDK's
+/// shorthand for `{"enabled": ...}` (`risk`, `3ds`, the kinds of `retry`): `from` makes it from
+/// the switch, an object is read field by field, anything else is refused.
+pub(crate) fn switch_or_object<T: FromJson>(
+    value: Value,
+    path: String,
+    from: impl FnOnce(bool) -> T,
+) -> Result<T, FieldError> {
+    match value {
+        Value::Bool(enabled) => Ok(from(enabled)),
+        Value::Object(_) => T::from_fields(Fields::of(value, path)?),
+        _ => Err(FieldError::new(path, FieldProblem::Expected("true, false or a JSON object"))),
+    }
+}
+
 /// A closed set of values the API spells in one way and this SDK reads in any case.
 pub(crate) trait ClosedSet: Sized {
     /// Every value, in the API's spelling.

@@ -7,7 +7,7 @@ use alloc::string::String;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::field::{extra_setter, open_model, setters, FieldError, FieldProblem, Fields, FromJson};
+use super::field::{extra_setter, open_model, setters, switch_or_object, FieldError, FieldProblem, Fields, FromJson};
 
 /// The `retry` options of a payment: whether Checkout.com retries a declined
 /// merchant-initiated payment later, and for how long. A payment declined with a code a retry
@@ -189,15 +189,6 @@ impl From<bool> for DowntimeRetry {
 /// `enabled` of a retry kind: required, since a kind sent without it would switch nothing on.
 fn required_switch(f: &mut Fields) -> Result<bool, FieldError> {
     f.boolean("enabled")?.ok_or_else(|| FieldError::new(f.path("enabled"), FieldProblem::Missing))
-}
-
-/// A retry kind written as `true`/`false` (shorthand for `{"enabled": ...}`) or as an object.
-fn switch_or_object<T: FromJson>(value: Value, path: String, from: fn(bool) -> T) -> Result<T, FieldError> {
-    match value {
-        Value::Bool(enabled) => Ok(from(enabled)),
-        Value::Object(_) => T::from_fields(Fields::of(value, path)?),
-        _ => Err(FieldError::new(path, FieldProblem::Expected("true, false or a JSON object"))),
-    }
 }
 
 crate::redact::redacted_json_debug!(PaymentRetry, DunningRetry, DowntimeRetry);

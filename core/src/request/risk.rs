@@ -5,7 +5,7 @@ use alloc::string::String;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::field::{extra_setter, open_model, setters, FieldError, FieldProblem, Fields, FromJson};
+use super::field::{extra_setter, open_model, setters, switch_or_object, FieldError, Fields, FromJson};
 
 /// Risk assessment options. `from_json` also reads the original SDK's shortcut `"risk": false`
 /// as `{"enabled": false}`. Fields the SDK does not model (`device`, ...) are kept in `extra`.
@@ -35,11 +35,7 @@ impl FromJson for Risk {
     }
 
     fn from_value(value: Value, path: String) -> Result<Self, FieldError> {
-        match value {
-            Value::Bool(enabled) => Ok(Risk::enabled(enabled)),
-            Value::Object(_) => Self::from_fields(Fields::of(value, path)?),
-            _ => Err(FieldError::new(path, FieldProblem::Expected("true, false or a JSON object"))),
-        }
+        switch_or_object(value, path, Risk::enabled)
     }
 }
 

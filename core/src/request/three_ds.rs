@@ -5,7 +5,7 @@ use alloc::string::String;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::field::{extra_setter, open_model, setters, FieldError, FieldProblem, Fields, FromJson};
+use super::field::{extra_setter, open_model, setters, switch_or_object, FieldError, Fields, FromJson};
 
 /// 3-D Secure options, serialised as `"3ds"`. `true` converts to `{"enabled": true}`, and
 /// `from_json` reads `"3ds": true` (or the original SDK's `"threeds"`) the same way. Fields the SDK
@@ -84,11 +84,7 @@ impl FromJson for ThreeDs {
     }
 
     fn from_value(value: Value, path: String) -> Result<Self, FieldError> {
-        match value {
-            Value::Bool(enabled) => Ok(ThreeDs::from(enabled)),
-            Value::Object(_) => Self::from_fields(Fields::of(value, path)?),
-            _ => Err(FieldError::new(path, FieldProblem::Expected("true, false or a JSON object"))),
-        }
+        switch_or_object(value, path, ThreeDs::from)
     }
 }
 
