@@ -92,6 +92,18 @@ struct Args {
     only: Option<Side>,
 }
 
+impl Args {
+    /// The name of the bare client's phase: it runs the hand-written JSON client under
+    /// `--only json`.
+    fn bare_name(&self) -> &'static str {
+        if self.only == Some(Side::Json) {
+            "json"
+        } else {
+            "raw"
+        }
+    }
+}
+
 /// One of the clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -515,10 +527,10 @@ async fn measure(args: &Args, base_url: &str) -> Result<Measured, String> {
             }
         }
     }
-    let bare = if matches!(args.only, Some(Side::Json)) { "json warm-up" } else { "raw warm-up" };
-    for (name, phase) in [("sdk warm-up", &sdk_warm), (bare, &raw_warm)] {
+    for (name, phase) in [("sdk", &sdk_warm), (args.bare_name(), &raw_warm)] {
         if phase.failures > 0 {
-            eprintln!("{name}: {} failed, first: {}", phase.failures, phase.first_failure.as_deref().unwrap_or("?"));
+            let first = phase.first_failure.as_deref().unwrap_or("?");
+            eprintln!("{name} warm-up: {} failed, first: {first}", phase.failures);
         }
     }
     measured.warm_failures = sdk_warm.failures + raw_warm.failures;
@@ -585,9 +597,7 @@ fn main() -> ExitCode {
     };
 
     let mut failed = warm_failures > 0;
-    // The bare client's phase runs the hand-written JSON client under `--only json`.
-    let bare = if matches!(args.only, Some(Side::Json)) { "json" } else { "raw" };
-    for (name, phase) in [("sdk", &sdk), (bare, &raw)] {
+    for (name, phase) in [("sdk", &sdk), (args.bare_name(), &raw)] {
         if phase.failures > 0 {
             failed = true;
             eprintln!(
